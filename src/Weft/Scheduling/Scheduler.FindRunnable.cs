@@ -1,0 +1,343 @@
+using System.Diagnostics;
+
+namespace Weft.Scheduling;
+
+internal sealed partial class Scheduler
+{
+    /// <summary>Every 61st schedule a non-empty global queue is served first (Go's fairness rule).</summary>
+    private const int GlobalQueueFairnessTick = 61;
+
+    /// <summary>Passes over all Ps when stealing; timers and runnext only on the last (Go: 4).</summary>
+    private const int StealPasses = 4;
+
+    /// <summary>The scheduling loop of an M (Go's <c>schedule</c>): find a goroutine, run it, repeat.</summary>
+    internal void RunM(M m)
+    {
+        if (m.NextP is { } first)
+        {
+            m.NextP = null;
+            AcquireP(m, first);
+        }
+        else if (!StopM(m))
+        {
+            return;
+        }
+
+        while (true)
+        {
+            G? g;
+            bool inheritTime;
+            if (m.HandoffG is { } handoff)
+            {
+                m.HandoffG = null;
+                g = handoff;
+                inheritTime = true;
+            }
+            else
+            {
+                g = FindRunnable(m, out inheritTime);
+                if (g is null) break; // shutdown
+                if (!g.TryClaimToRun()) { StaleSkips++; continue; } // a stale entry: claimed out of turn by a join handoff
+            }
+
+            if (m.Spinning) ResetSpinning(m);
+            Execute(m, g, inheritTime);
+        }
+
+        if (m.P is not null)
+        {
+            lock (_lock)
+            {
+                ReleaseP(m);
+            }
+        }
+    }
+
+    /// <summary>Runs <paramref name="g"/> until it parks, yields or exits (Go's <c>execute</c>).</summary>
+    private void Execute(M m, G g, bool inheritTime)
+    {
+        var p = m.P!;
+        if (!inheritTime) p.SchedTick++;
+        m.CurG = g;
+        bool requeue = g.Execute();
+        m.CurG = null;
+        if (requeue)
+        {
+            // Gosched: to the back of the global queue, where every P will see it.
+            lock (_lock) GlobalQueue.Push(g);
+        }
+    }
+
+    /// <summary>
+    /// The spinning M found work: stop spinning and, since there may be more, wake another one (Go's
+    /// <c>resetspinning</c>).
+    /// </summary>
+    private void ResetSpinning(M m)
+    {
+        m.Spinning = false;
+        DecrementSpinning();
+        WakeP();
+    }
+
+    /// <summary>
+    /// Finds a runnable goroutine for <paramref name="m"/>, which holds a P; blocks (releasing the P) until one
+    /// exists. Returns null on shutdown. Go's <c>findRunnable</c>; the order is: due timers, every 61st tick the
+    /// global queue, the local queue, a global batch, stealing, then release the P and park.
+    /// </summary>
+    private G? FindRunnable(M m, out bool inheritTime)
+    {
+    top:
+        inheritTime = false;
+        if (_shutdown) return null;
+        var p = m.P!;
+        if (p.Retiring)
+        {
+            RetireP(m);
+            if (!StopM(m)) return null;
+            goto top;
+        }
+
+        // Read the clock only when some timer could be due: it costs more than the rest of a schedule.
+        long now = 0;
+        if (m.WokeForTimers)
+        {
+            m.WokeForTimers = false;
+            now = Clock.Now;
+            CoarseClock.Update(now);
+            RunAllTimers(m, now);
+        }
+        else if (p.Timers.NextWhen != 0)
+        {
+            now = Clock.Now;
+            CoarseClock.Update(now);
+            RunTimers(m, p, now);
+        }
+
+        G? g;
+        if (p.SchedTick % GlobalQueueFairnessTick == 0 && GlobalQueue.Count > 0)
+        {
+            lock (_lock) g = GlobalRunQueueGet(p, 1);
+            if (g is not null) return g;
+        }
+
+        g = p.RunQueue.Pop(out inheritTime);
+        if (g is not null) return g;
+
+        if (GlobalQueue.Count > 0)
+        {
+            lock (_lock) g = GlobalRunQueueGet(p, 0);
+            if (g is not null) return g;
+        }
+
+        // Steal, unless enough Ms are already spinning: at most half of the busy Ps get a spinning M.
+        int procs = _maxProcs;
+        if (m.Spinning || 2 * Volatile.Read(ref _spinning) < procs - Volatile.Read(ref _idlePCount))
+        {
+            if (!m.Spinning)
+            {
+                m.Spinning = true;
+                Interlocked.Increment(ref _spinning);
+            }
+
+            if (now == 0)
+            {
+                now = Clock.Now;
+                CoarseClock.Update(now);
+            }
+
+            g = StealWork(m, p, now, out inheritTime, out bool newWork);
+            if (g is not null) return g;
+            if (newWork) goto top;
+        }
+
+        // Nothing to do: give the P back.
+        lock (_lock)
+        {
+            if (_shutdown) return null;
+            if (p.Retiring)
+            {
+                goto top;
+            }
+
+            if (GlobalQueue.Count > 0)
+            {
+                g = GlobalRunQueueGet(p, 0);
+                if (g is not null) return g;
+            }
+
+            if (!p.RunQueue.IsEmpty) goto top; // a timer fired into our queue meanwhile
+            ReleaseP(m);
+            PIdlePut(p);
+        }
+
+        bool wasSpinning = m.Spinning;
+        if (wasSpinning)
+        {
+            // Drop the spinning count, then look again: a submitter that saw us spinning did not wake anyone.
+            m.Spinning = false;
+            DecrementSpinning(); // full fence before the re-checks below
+            var idle = CheckRunQueuesNoP();
+            if (idle is not null)
+            {
+                AcquireP(m, idle);
+                m.Spinning = true;
+                Interlocked.Increment(ref _spinning);
+                goto top;
+            }
+        }
+
+        if (GlobalQueue.Count > 0 && TryAcquireIdleP(m, wasSpinning)) goto top;
+
+        // Sleep until the next timer if no other M does (Go: block in netpoll until the next timer).
+        if (EarliestTimer() != 0 && Interlocked.CompareExchange(ref _timerSleeper, m, null) is null)
+        {
+            long until = EarliestTimer(); // re-read after claiming the role: a later add wakes us (see WakeTimerSleeper)
+            if (until != 0)
+            {
+                Volatile.Write(ref _timerSleeperUntil, until);
+                SleepUntilTimer(m, until);
+            }
+
+            Volatile.Write(ref _timerSleeperUntil, 0);
+            Volatile.Write(ref _timerSleeper, null);
+            if (TryAcquireIdleP(m, wasSpinning))
+            {
+                m.WokeForTimers = true;
+                goto top;
+            }
+
+            // Every P is busy: their Ms run their own timers at their next schedule.
+        }
+
+        if (!StopM(m)) return null;
+        goto top;
+    }
+
+    /// <summary>
+    /// Kernel wake-ups from a timed sleep arrive late (80 µs median, 300 µs p90 on the 2-core VMs we measure on),
+    /// which alone would hold a 1 ms sleep loop under 900 wake-ups per second. So the timer sleeper parks until
+    /// shortly before the deadline and spins the rest, checking for an unpark. Costs at most this much CPU per timer.
+    /// </summary>
+    private const long TimerSpinMarginNs = 150_000;
+
+    /// <summary>Parks the timer-sleeping M until <paramref name="until"/> or an unpark, whichever comes first.</summary>
+    private void SleepUntilTimer(M m, long until)
+    {
+        long delay = until - Clock.Now;
+        if (delay <= 0 || _shutdown) return;
+        if (delay > TimerSpinMarginNs && m.Parker.Park(delay - TimerSpinMarginNs)) return;
+        while (Clock.Now < until && !_shutdown)
+        {
+            if (m.Parker.Park(0)) return;
+            Thread.SpinWait(30);
+        }
+    }
+
+    /// <summary>Takes an idle P for <paramref name="m"/>; resumes spinning if the M was spinning.</summary>
+    private bool TryAcquireIdleP(M m, bool spin)
+    {
+        P? p;
+        lock (_lock) p = PIdleGet();
+        if (p is null) return false;
+        AcquireP(m, p);
+        if (spin)
+        {
+            m.Spinning = true;
+            Interlocked.Increment(ref _spinning);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// After the last spinning M gave up: is there a live P with work? If so, take an idle P to go get it
+    /// (Go's <c>checkRunqsNoP</c>).
+    /// </summary>
+    private P? CheckRunQueuesNoP()
+    {
+        var allp = _allp;
+        int n = Math.Min(_maxProcs, allp.Length);
+        for (int i = 0; i < n; i++)
+        {
+            var victim = allp[i];
+            if (victim.Status != PStatus.Idle && !victim.RunQueue.IsEmpty)
+            {
+                lock (_lock) return PIdleGet();
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Go's <c>stealWork</c>: up to <see cref="StealPasses"/> passes over the live Ps in random order, stealing half
+    /// of a victim's queue; the last pass also fires other Ps' due timers and may take a victim's runnext.
+    /// </summary>
+    private G? StealWork(M m, P p, long now, out bool inheritTime, out bool newWork)
+    {
+        inheritTime = false;
+        newWork = false;
+        var allp = _allp;
+        var order = _stealOrder;
+        for (int pass = 0; pass < StealPasses; pass++)
+        {
+            bool lastPass = pass == StealPasses - 1;
+            for (var e = order.Start(m.Random.Next()); !e.Done; e.MoveNext())
+            {
+                if (_shutdown) return null;
+                var victim = allp[e.Position];
+                if (victim == p) continue;
+
+                if (lastPass && victim.Timers.NextWhen is long w && w != 0 && w <= now)
+                {
+                    if (RunTimers(m, victim, now) > 0)
+                    {
+                        // The fired timers readied their goroutines into our own queue.
+                        var ready = p.RunQueue.Pop(out inheritTime);
+                        if (ready is not null) return ready;
+                        newWork = true;
+                    }
+                }
+
+                if (victim.Status == PStatus.Running)
+                {
+                    var stolen = victim.RunQueue.StealInto(p.RunQueue, lastPass, victimRunning: victim.M is not null);
+                    if (stolen is not null)
+                    {
+                        Interlocked.Increment(ref StealCount);
+                        return stolen;
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Fires every live P's due timers (the M woke up for a timer on some P).</summary>
+    private void RunAllTimers(M m, long now)
+    {
+        var allp = _allp;
+        int n = Math.Min(_maxProcs, allp.Length);
+        for (int i = 0; i < n; i++) RunTimers(m, allp[i], now);
+    }
+
+    /// <summary>
+    /// Go's <c>globrunqget</c>: takes a fair share of the global queue (at most <paramref name="max"/> when
+    /// positive, at most half a local ring): the first to run, the rest onto <paramref name="p"/>'s queue.
+    /// Caller holds the lock.
+    /// </summary>
+    private G? GlobalRunQueueGet(P p, int max)
+    {
+        Debug.Assert(Monitor.IsEntered(_lock), "Scheduler.GlobalRunQueueGet: lock not held");
+        int size = GlobalQueue.Count;
+        if (size == 0) return null;
+        int n = Math.Min(size, size / _maxProcs + 1);
+        if (max > 0 && n > max) n = max;
+        if (n > LocalRunQueue.Capacity / 2) n = LocalRunQueue.Capacity / 2;
+        GlobalRunQueueGets++;
+        var g = GlobalQueue.Pop();
+        for (int i = 1; i < n; i++) p.RunQueue.Push(GlobalQueue.Pop()!, next: false, this);
+        return g;
+    }
+}

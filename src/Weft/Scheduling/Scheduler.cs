@@ -1,0 +1,497 @@
+using System.Diagnostics;
+using Weft.Timers;
+
+namespace Weft.Scheduling;
+
+/// <summary>
+/// The G/M/P scheduler of one runtime (Go's <c>sched</c> and the functions around it): idle P and M lists, the
+/// spinning count, the global run queue, and the wake-up rules. The run loop is in
+/// <c>Scheduler.FindRunnable.cs</c>, resizing in <c>Scheduler.Procs.cs</c>. docs/ARCHITECTURE.md ("Spinning and
+/// parking") explains the protocol these fields implement.
+/// </summary>
+/// <remarks>
+/// <para><b>Spinning and parking, in short.</b> A submitter publishes work (a full fence), then calls
+/// <see cref="WakeP"/>, which wakes an M only if no M is spinning and a P is idle. A spinning M that finds work
+/// stops spinning and calls <see cref="WakeP"/> itself, so work fans out one M at a time. A spinning M that finds
+/// nothing releases its P, decrements the spinning count (a full fence), and re-checks every run queue before it
+/// parks. Either the submitter sees the spinner, or the spinner sees the work: no wake-up is lost, and at most one
+/// M is woken per submission.</para>
+/// </remarks>
+internal sealed partial class Scheduler : IRunQueueOverflow
+{
+    internal readonly GoRuntime Runtime;
+
+    /// <summary>The scheduler lock (Go's <c>sched.lock</c>): idle lists, global queue, M registry, resizing.</summary>
+    private readonly object _lock = new();
+
+    /// <summary>Runnable goroutines not on any P. Caller holds <see cref="_lock"/>.</summary>
+    internal readonly GlobalRunQueue GlobalQueue = new();
+
+    /// <summary>Every P ever created (index = id). Replaced (never shrunk) under the lock; read racily.</summary>
+    private volatile P[] _allp;
+
+    /// <summary>Current MaxProcs: Ps 0..n-1 are live.</summary>
+    private volatile int _maxProcs;
+
+    /// <summary>Random visiting order over the live Ps, replaced on resize.</summary>
+    private volatile RandomOrder _stealOrder;
+
+    private P? _idlePs;
+
+    /// <summary>Number of idle Ps (Go's <c>npidle</c>). Written under the lock; read racily.</summary>
+    private int _idlePCount;
+
+    private M? _idleMs;
+    private int _idleMCount;
+
+    /// <summary>Number of spinning Ms (Go's <c>nmspinning</c>). Interlocked.</summary>
+    private int _spinning;
+
+    private readonly List<M> _allMs = new();
+    private int _nextMId;
+    private int _liveThreads;
+
+    /// <summary>The M parked until the next timer (Go's netpoll sleeper), or null.</summary>
+    private M? _timerSleeper;
+
+    /// <summary>The deadline the timer sleeper is parked until; 0 while it is still deciding.</summary>
+    private long _timerSleeperUntil;
+
+    private volatile bool _shutdown;
+    private readonly TaskCompletionSource _allThreadsExited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Goroutine ids for goroutines started from outside the runtime, and id batches for Ps.</summary>
+    private long _goIdGenerator;
+
+    /// <summary>Goroutines started minus exited, counted off-P. Interlocked.</summary>
+    private long _offPGoroutineDelta;
+
+    // Counters (racy increments are fine: diagnostics only).
+    internal long StealCount;
+    internal long GlobalRunQueueGets;
+    internal long Handoffs, ForgetMisses, StaleSkips;
+
+    internal Scheduler(GoRuntime runtime, int maxProcs)
+    {
+        Runtime = runtime;
+        _allp = new P[maxProcs];
+        for (int i = 0; i < maxProcs; i++)
+        {
+            _allp[i] = new P(i);
+            PIdlePut(_allp[i]);
+        }
+
+        _maxProcs = maxProcs;
+        _stealOrder = new RandomOrder(maxProcs);
+    }
+
+    internal int MaxProcs => _maxProcs;
+
+    internal bool IsShutdown => _shutdown;
+
+    internal int IdlePCount => Volatile.Read(ref _idlePCount);
+
+    internal int SpinningCount => Volatile.Read(ref _spinning);
+
+    internal int ThreadCount => Volatile.Read(ref _liveThreads);
+
+    internal int IdleMCount => Volatile.Read(ref _idleMCount);
+
+    internal P[] AllP => _allp;
+
+    // ---- submitting work ----------------------------------------------------------------------------
+
+    /// <summary>
+    /// A goroutine became runnable (its status is already Runnable): put it in the current P's runnext when the
+    /// caller is an M of this runtime holding a P (Go's <c>ready</c>), else in the global queue; then wake a P.
+    /// </summary>
+    internal void Ready(G g)
+    {
+        var m = M.Current;
+        if (m is not null && m.Scheduler == this && m.P is { } p)
+        {
+            p.RunQueue.Push(g, next: true, this); // runnext is an Interlocked.Exchange: the fence WakeP needs
+        }
+        else
+        {
+            lock (_lock) GlobalQueue.Push(g);
+            Interlocked.MemoryBarrier(); // publish before reading the spinning count (see the remarks)
+        }
+
+        WakeP();
+    }
+
+    /// <summary>Creates and queues a goroutine (Go's <c>newproc</c>). Any thread.</summary>
+    internal G NewGoroutine(object body)
+    {
+        if (_shutdown) throw new ObjectDisposedException(nameof(GoRuntime), "Cannot start a goroutine on a disposed GoRuntime.");
+        var m = M.Current;
+        var p = m is not null && m.Scheduler == this ? m.P : null;
+        long id;
+        if (p is not null)
+        {
+            if (p.GoIdNext == p.GoIdEnd)
+            {
+                const int batch = 16;
+                p.GoIdEnd = Interlocked.Add(ref _goIdGenerator, batch) + 1;
+                p.GoIdNext = p.GoIdEnd - batch;
+            }
+
+            id = p.GoIdNext++;
+            p.GoroutineDelta++;
+        }
+        else
+        {
+            id = Interlocked.Increment(ref _goIdGenerator);
+            Interlocked.Increment(ref _offPGoroutineDelta);
+        }
+
+        var g = new G(Runtime, id, body);
+        if (body is ISpawnedBody spawned) spawned.Goroutine = g;
+        if (Runtime.Options.TrackCreationSites) Runtime.RecordCreation(g);
+        Ready(g);
+        return g;
+    }
+
+    /// <summary>Counts a goroutine out of <see cref="LiveGoroutines"/>. Runs on the goroutine's strand.</summary>
+    internal void OnGoroutineExit()
+    {
+        var m = M.Current;
+        if (m is not null && m.Scheduler == this && m.P is { } p) p.GoroutineDelta--;
+        else Interlocked.Decrement(ref _offPGoroutineDelta);
+    }
+
+    /// <summary>Goroutines started and not yet exited (racy sum; exact when quiescent).</summary>
+    internal long LiveGoroutines
+    {
+        get
+        {
+            long n = Volatile.Read(ref _offPGoroutineDelta);
+            foreach (var p in _allp) n += Volatile.Read(ref p.GoroutineDelta);
+            return n;
+        }
+    }
+
+    /// <summary>
+    /// Join handoff: the current goroutine is about to park until <paramref name="joinee"/> finishes. If the joinee
+    /// is runnable (typically just spawned and still queued), claim it and run it next on this M, with the
+    /// joiner's time slice — the way a channel rendezvous readies its partner into runnext. Fork-join code then
+    /// runs depth-first, as the work it waits for, instead of breadth-first through the FIFO queues.
+    /// </summary>
+    internal void HandOffTo(G joinee)
+    {
+        var m = M.Current;
+        if (m is null || m.Scheduler != this || m.P is not { } p || m.HandoffG is not null) return;
+        if (joinee.Runtime != Runtime || !joinee.TryClaimToRun()) return;
+        m.HandoffG = joinee;
+        Handoffs++;
+        if (!p.RunQueue.Forget(joinee, maxScan: 32)) ForgetMisses++;
+    }
+
+    /// <summary>Deepest nesting of inline joins on one M (each level is a few stack frames).</summary>
+    private const int MaxInlineJoinDepth = 16;
+
+    /// <summary>
+    /// Inline join: the current goroutine awaits <paramref name="joinee"/>, which has not run yet. Claim it and run
+    /// its first step right here, nested on this M (like .NET's Task.Wait inlining an unstarted task), so a joinee
+    /// that finishes without blocking costs the joiner no park and no wake-up. The joinee is a goroutine of its own
+    /// throughout: its own id, strand and context. Returns false when it cannot be run inline.
+    /// </summary>
+    internal bool TryRunInline(G joinee)
+    {
+        var m = M.Current;
+        if (m is null || m.Scheduler != this || m.P is null || m.InlineDepth >= MaxInlineJoinDepth) return false;
+        if (joinee.Runtime != Runtime || joinee.Status != GStatus.Runnable) return false;
+        if (!System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack()) return false;
+        if (!joinee.TryClaimToRun()) return false;
+        m.P.RunQueue.Forget(joinee, maxScan: LocalRunQueue.Capacity);
+        var joiner = m.CurG;
+        var context = ExecutionContext.Capture();
+        m.InlineDepth++;
+        m.CurG = joinee;
+        try
+        {
+            if (joinee.Execute())
+            {
+                lock (_lock) GlobalQueue.Push(joinee); // it yielded
+            }
+        }
+        finally
+        {
+            m.CurG = joiner;
+            m.InlineDepth--;
+            if (!ReferenceEquals(ExecutionContext.Capture(), context) && context is not null) ExecutionContext.Restore(context);
+        }
+
+        return true;
+    }
+
+    /// <summary>Local-queue overflow lands here. Called by the P's owner.</summary>
+    void IRunQueueOverflow.PushBatch(G[] batch, int count)
+    {
+        lock (_lock) GlobalQueue.PushBatch(batch, count);
+    }
+
+    /// <summary>
+    /// Go's <c>wakep</c>: if a P is idle and no M is spinning, start one spinning M. Callers have published their
+    /// work with a full fence before calling.
+    /// </summary>
+    internal void WakeP()
+    {
+        if (Volatile.Read(ref _idlePCount) == 0) return;
+        if (Volatile.Read(ref _spinning) != 0 || Interlocked.CompareExchange(ref _spinning, 1, 0) != 0) return;
+        StartM(null, spinning: true);
+    }
+
+    /// <summary>
+    /// Go's <c>startm</c>: runs <paramref name="p"/> (or any idle P) on an idle M, or on a new one. With
+    /// <paramref name="spinning"/> the caller has already counted the M as spinning; if there is no idle P the
+    /// count is given back.
+    /// </summary>
+    internal void StartM(P? p, bool spinning)
+    {
+        M? m;
+        bool newThread = false;
+        lock (_lock)
+        {
+            if (_shutdown)
+            {
+                if (spinning) DecrementSpinning();
+                return;
+            }
+
+            if (p is null)
+            {
+                p = PIdleGet();
+                if (p is null)
+                {
+                    if (spinning) DecrementSpinning();
+                    return;
+                }
+            }
+
+            m = MIdleGet();
+            if (m is null)
+            {
+                m = NewM();
+                newThread = true;
+            }
+
+            m.Spinning = spinning;
+            m.NextP = p;
+        }
+
+        if (newThread) StartThread(m);
+        else m.Parker.Unpark();
+    }
+
+    /// <summary>Creates an M. Caller holds the lock.</summary>
+    private M NewM()
+    {
+        int cap = Runtime.Options.MaxThreads;
+        if (_liveThreads >= cap)
+            Runtime.Fatal($"fatal error: thread exhaustion: the runtime needs more than {cap} threads (GoOptions.MaxThreads = {cap})");
+        var m = new M(this, _nextMId++);
+        _allMs.Add(m);
+        _liveThreads++;
+        return m;
+    }
+
+    private void StartThread(M m)
+    {
+        var thread = new Thread(m.ThreadMain) { IsBackground = true, Name = $"weft-m{m.Id}" };
+        m.Thread = thread;
+        thread.UnsafeStart();
+    }
+
+    /// <summary>Go's <c>stopm</c>: parks the M (which holds no P) until a waker hands it a P. False on shutdown.</summary>
+    private bool StopM(M m)
+    {
+        Debug.Assert(m.P is null, "Scheduler.StopM: M still holds a P");
+        lock (_lock)
+        {
+            if (_shutdown) return false;
+            m.IdleLink = _idleMs;
+            _idleMs = m;
+            Volatile.Write(ref _idleMCount, _idleMCount + 1);
+        }
+
+        while (true)
+        {
+            m.Parker.Park();
+            if (Volatile.Read(ref m.NextP) is { } next)
+            {
+                m.NextP = null;
+                AcquireP(m, next);
+                return true;
+            }
+
+            if (_shutdown) return false;
+        }
+    }
+
+    private void DecrementSpinning()
+    {
+        if (Interlocked.Decrement(ref _spinning) < 0)
+            throw new InvalidOperationException("Scheduler: negative spinning count");
+    }
+
+    // ---- P and M lists (caller holds the lock) --------------------------------------------------------
+
+    private void PIdlePut(P p)
+    {
+        Debug.Assert(p.RunQueue.IsEmpty, "Scheduler.PIdlePut: P with a non-empty run queue");
+        p.Status = PStatus.Idle;
+        p.M = null;
+        p.IdleLink = _idlePs;
+        _idlePs = p;
+        Volatile.Write(ref _idlePCount, _idlePCount + 1);
+    }
+
+    private P? PIdleGet()
+    {
+        var p = _idlePs;
+        if (p is null) return null;
+        _idlePs = p.IdleLink;
+        p.IdleLink = null;
+        p.Status = PStatus.Running;
+        Volatile.Write(ref _idlePCount, _idlePCount - 1);
+        return p;
+    }
+
+    private M? MIdleGet()
+    {
+        var m = _idleMs;
+        if (m is null) return null;
+        _idleMs = m.IdleLink;
+        m.IdleLink = null;
+        Volatile.Write(ref _idleMCount, _idleMCount - 1);
+        return m;
+    }
+
+    private static void AcquireP(M m, P p)
+    {
+        Debug.Assert(m.P is null, "Scheduler.AcquireP: M already holds a P");
+        p.Status = PStatus.Running;
+        p.M = m;
+        m.P = p;
+    }
+
+    private static void ReleaseP(M m)
+    {
+        var p = m.P!;
+        p.M = null;
+        m.P = null;
+    }
+
+    // ---- timers -------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Adds a timer to the current P's heap (or P0's when called off-P) and makes sure some M will fire it
+    /// (Go's <c>addtimer</c> + <c>wakeNetPoller</c>).
+    /// </summary>
+    internal void AddTimer(RuntimeTimer timer, long when)
+    {
+        var m = M.Current;
+        var p = m is not null && m.Scheduler == this && m.P is { } own ? own : _allp[0];
+        if (p.Timers.Add(timer, when)) WakeTimerSleeper(when);
+    }
+
+    /// <summary>Removes a timer from whatever heap holds it. Returns true if it was pending.</summary>
+    internal static bool RemoveTimer(RuntimeTimer timer)
+    {
+        while (timer.Heap is { } heap)
+        {
+            if (heap.Remove(timer)) return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A timer due at <paramref name="when"/> became some P's earliest: wake the M sleeping until the next timer
+    /// if it would sleep past it; if no M sleeps on timers, make sure one runs (Go's <c>wakeNetPoller</c>).
+    /// </summary>
+    private void WakeTimerSleeper(long when)
+    {
+        Interlocked.MemoryBarrier(); // the heap update must be visible before we look at the sleeper
+        var sleeper = Volatile.Read(ref _timerSleeper);
+        if (sleeper is not null)
+        {
+            long until = Volatile.Read(ref _timerSleeperUntil);
+            if (until == 0 || until > when) sleeper.Parker.Unpark();
+            return;
+        }
+
+        WakeP();
+    }
+
+    /// <summary>The earliest timer over the live Ps, or 0.</summary>
+    private long EarliestTimer()
+    {
+        long earliest = 0;
+        var allp = _allp;
+        int n = Math.Min(_maxProcs, allp.Length);
+        for (int i = 0; i < n; i++)
+        {
+            long w = allp[i].Timers.NextWhen;
+            if (w != 0 && (earliest == 0 || w < earliest)) earliest = w;
+        }
+
+        return earliest;
+    }
+
+    /// <summary>Fires the due timers of <paramref name="p"/> on the current M. Returns how many fired.</summary>
+    private static int RunTimers(M m, P p, long now)
+    {
+        var due = m.DueTimers;
+        int n = p.Timers.TakeDue(now, due);
+        if (n == 0) return 0;
+        try
+        {
+            foreach (var t in due) t.Fire(now);
+        }
+        finally
+        {
+            due.Clear();
+        }
+
+        return n;
+    }
+
+    // ---- shutdown -----------------------------------------------------------------------------------
+
+    /// <summary>Stops every M at its next scheduling point and wakes the parked ones.</summary>
+    internal Task ShutdownAsync()
+    {
+        List<M> all;
+        lock (_lock)
+        {
+            _shutdown = true;
+            all = new List<M>(_allMs);
+            if (_liveThreads == 0) _allThreadsExited.TrySetResult();
+        }
+
+        foreach (var m in all) m.Parker.Unpark();
+        return _allThreadsExited.Task;
+    }
+
+    internal void OnMExit(M m)
+    {
+        lock (_lock)
+        {
+            _allMs.Remove(m);
+            _liveThreads--;
+            if (_shutdown && _liveThreads == 0) _allThreadsExited.TrySetResult();
+        }
+
+        // The parker is not disposed here: a late Unpark from another thread may still reach it; its finalizer
+        // frees the word once the M is unreachable.
+    }
+
+    /// <summary>Snapshot of the Ms for diagnostics.</summary>
+    internal M[] SnapshotMs()
+    {
+        lock (_lock) return _allMs.ToArray();
+    }
+}

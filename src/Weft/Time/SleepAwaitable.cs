@@ -1,0 +1,65 @@
+using System.Runtime.CompilerServices;
+using Weft.Scheduling;
+using Weft.Tasks;
+
+namespace Weft;
+
+/// <summary>The awaitable of <see cref="Go.Sleep(TimeSpan)"/>.</summary>
+public readonly struct SleepAwaitable
+{
+    private readonly long _nanoseconds;
+
+    internal SleepAwaitable(long nanoseconds) => _nanoseconds = nanoseconds;
+
+    /// <summary>Gets the awaiter; part of the await pattern.</summary>
+    public SleepAwaiter GetAwaiter() => new(_nanoseconds);
+}
+
+/// <summary>
+/// Awaiter of <see cref="Go.Sleep(TimeSpan)"/>. Inside a goroutine it parks the goroutine on a timer in the current P's heap,
+/// fired by the scheduler itself; outside it waits on a .NET timer and resumes on the ThreadPool.
+/// </summary>
+public readonly struct SleepAwaiter : ICriticalNotifyCompletion, IGoAwaiter
+{
+    private readonly long _nanoseconds;
+
+    internal SleepAwaiter(long nanoseconds) => _nanoseconds = nanoseconds;
+
+    /// <summary>True for a zero duration: the await does not suspend.</summary>
+    public bool IsCompleted => _nanoseconds <= 0;
+
+    /// <summary>Part of the await pattern.</summary>
+    public void GetResult()
+    {
+    }
+
+    /// <inheritdoc />
+    public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
+
+    /// <inheritdoc />
+    public void UnsafeOnCompleted(Action continuation)
+    {
+        var frame = GoFrame.TakeSuspending(continuation);
+        var g = G.Current;
+        if (g is not null && (frame is null || frame.Owner == g))
+        {
+            frame ??= new CallbackFrame(g, static c => ((Action)c!)(), continuation);
+            var extras = g.Extras;
+            var timer = extras.SleepTimer;
+            if (timer is null || timer.Heap is not null)
+            {
+                // First sleep of this goroutine, or a second concurrent sleep of an un-awaited GoTask call.
+                timer = new Time.SleepTimer(g);
+                if (extras.SleepTimer is null) extras.SleepTimer = timer;
+            }
+
+            timer.Frame = frame;
+            g.NotePark(frame, WaitReason.Sleep);
+            g.Runtime.Scheduler.AddTimer(timer, Clock.Now + _nanoseconds);
+            return;
+        }
+
+        var delay = Task.Delay(TimeSpan.FromTicks(Math.Max(1, _nanoseconds / 100)));
+        delay.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(frame is null ? continuation : frame.ResumeAction);
+    }
+}
