@@ -51,8 +51,14 @@ internal sealed class ChanWaiter<T> : TypedWaiter<T>
 
     internal override void Wake()
     {
-        if (Goroutine is { } g) g.Ready(Frame!);
-        else if (Frame is { } frame) frame.Wake();
+        if (Goroutine is { } g)
+        {
+            g.Ready(Frame!);
+            return;
+        }
+
+        ExternalWaiters.Exit();
+        if (Frame is { } frame) frame.Wake();
         else ThreadPool.UnsafeQueueUserWorkItem(static c => ((Action)c!)(), Continuation!, preferLocal: false);
     }
 }

@@ -18,6 +18,9 @@ internal enum OperationMode : byte
 
     /// <summary>Parked on a dedicated <see cref="ChanWaiter{T}"/>.</summary>
     OnWaiter,
+
+    /// <summary>Completed synchronously, but sysmon asked the goroutine to yield: suspend anyway (requeue), then return the result.</summary>
+    DonePreempted,
 }
 
 /// <summary>
@@ -55,6 +58,12 @@ internal struct ReceiveOperation<T>
             _token.ThrowIfCancellationRequested();
             if (_chan is not null && _chan.TryReceive(out _value, out _ok))
             {
+                if (Preemption.ShouldYield(out _g))
+                {
+                    _mode = OperationMode.DonePreempted;
+                    return false;
+                }
+
                 _mode = OperationMode.Done;
                 return true;
             }
@@ -77,6 +86,12 @@ internal struct ReceiveOperation<T>
     public void OnCompleted(Action continuation)
     {
         var frame = GoFrame.TakeSuspending(continuation, _g);
+        if (_mode == OperationMode.DonePreempted)
+        {
+            Yield.AfterStep(_g!, frame, continuation);
+            return;
+        }
+
         Waiter waiter;
         if (_mode == OperationMode.OnGoroutine)
         {
@@ -91,6 +106,7 @@ internal struct ReceiveOperation<T>
         {
             _waiter!.SetResumption(frame, continuation);
             waiter = _waiter;
+            if (_waiter.Goroutine is null) ExternalWaiters.Enter();
         }
 
         if (_g is { } current && waiter.Frame is { } parked && parked.Owner == current)
@@ -124,6 +140,7 @@ internal struct ReceiveOperation<T>
         switch (_mode)
         {
             case OperationMode.Done:
+            case OperationMode.DonePreempted:
                 return (_value, _ok);
             case OperationMode.OnGoroutine:
             {
@@ -178,6 +195,12 @@ internal struct SendOperation<T>
             _token.ThrowIfCancellationRequested();
             if (_chan is not null && _chan.TrySend(_value))
             {
+                if (Preemption.ShouldYield(out _g))
+                {
+                    _mode = OperationMode.DonePreempted;
+                    return false;
+                }
+
                 _mode = OperationMode.Done;
                 return true;
             }
@@ -200,6 +223,12 @@ internal struct SendOperation<T>
     public void OnCompleted(Action continuation)
     {
         var frame = GoFrame.TakeSuspending(continuation, _g);
+        if (_mode == OperationMode.DonePreempted)
+        {
+            Yield.AfterStep(_g!, frame, continuation);
+            return;
+        }
+
         Waiter waiter;
         if (_mode == OperationMode.OnGoroutine)
         {
@@ -214,6 +243,7 @@ internal struct SendOperation<T>
         {
             _waiter!.SetResumption(frame, continuation);
             waiter = _waiter;
+            if (_waiter.Goroutine is null) ExternalWaiters.Enter();
         }
 
         if (_g is { } current && waiter.Frame is { } parked && parked.Owner == current)
@@ -247,6 +277,7 @@ internal struct SendOperation<T>
         switch (_mode)
         {
             case OperationMode.Done:
+            case OperationMode.DonePreempted:
                 return;
             case OperationMode.OnGoroutine:
             {

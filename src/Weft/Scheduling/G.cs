@@ -70,6 +70,15 @@ internal sealed class G : Waiter
     /// <summary>The body has been started (afterwards <see cref="_start"/> holds only the spawn handle, if any).</summary>
     private bool _started;
 
+    /// <summary>Position in the runtime's <see cref="GoroutineRegistry"/>, or -1.</summary>
+    internal int RegistrySlot = -1;
+
+    /// <summary>True while the goroutine is locked to an M (<see cref="GExtras.LockedM"/>).</summary>
+    internal bool HasLockedM;
+
+    /// <summary>1 when sysmon asked the goroutine to yield at its next await point (see <see cref="Preemption"/>).</summary>
+    internal int PreemptRequested;
+
     /// <summary>
     /// Owner only: the frame being suspended on a Weft awaiter, from the builder to the awaiter's OnCompleted (see
     /// <see cref="GoFrame.AwaitUnsafe"/>); null otherwise.
@@ -118,6 +127,15 @@ internal sealed class G : Waiter
         Reason = reason;
         _waitSince = CoarseClock.Milliseconds;
     }
+
+    /// <summary>Stamps the start of a wait (for dumps).</summary>
+    internal void MarkWaitStart() => _waitSince = CoarseClock.Milliseconds;
+
+    /// <summary>
+    /// Owner only: the G, still on its M's stack, is about to be queued as runnable (a blocking call returning
+    /// without a P): whoever dequeues it hands its P to the G's locked M.
+    /// </summary>
+    internal void SetRunnableForQueue() => Volatile.Write(ref _status, (int)GStatus.Runnable);
 
     /// <summary>A frame of this G is suspending on a foreign awaitable (Task, ValueTask, ...).</summary>
     internal void NoteForeignAwait(GoFrame frame) => NotePark(frame, WaitReason.ForeignAwait);
@@ -192,6 +210,7 @@ internal sealed class G : Waiter
     {
         var previous = t_current; // non-null when run inline by a joining goroutine (Scheduler.TryRunInline)
         t_current = this;
+        Preemption.Clear(this);
         if (_extras?.SynchronizationContext is { } syncContext) SynchronizationContext.SetSynchronizationContext(syncContext);
         try
         {
@@ -353,6 +372,20 @@ internal sealed class GExtras
 
     /// <summary>Context for Func&lt;Task&gt; bodies.</summary>
     internal GoSynchronizationContext? SynchronizationContext;
+
+    /// <summary>The M this goroutine is locked to (LockOSThread, or a blocking call waiting for a P).</summary>
+    internal M? LockedM;
+
+    /// <summary>Nesting depth of LockOSThread calls.</summary>
+    internal int LockCount;
+
+    /// <summary>Sysmon found this goroutine stuck in one step this many times (blocked or hogging).</summary>
+    internal int StuckCount;
+
+    /// <summary>The longest such step, in milliseconds, and whether it was blocked in the kernel.</summary>
+    internal long LongestStuckMs;
+
+    internal bool LastStuckWasBlocked;
 
     /// <summary>Where the goroutine was created (when tracking is on).</summary>
     internal string? CreationSite;

@@ -10,7 +10,10 @@ internal sealed partial class Scheduler
     /// <summary>Passes over all Ps when stealing; timers and runnext only on the last (Go: 4).</summary>
     private const int StealPasses = 4;
 
-    /// <summary>The scheduling loop of an M (Go's <c>schedule</c>): find a goroutine, run it, repeat.</summary>
+    /// <summary>
+    /// The scheduling loop of an M (Go's <c>schedule</c>): find a goroutine, claim it, run one step, repeat. An M
+    /// that lost its P during a step (sysmon retook it) parks; an M locked to a goroutine runs only that goroutine.
+    /// </summary>
     internal void RunM(M m)
     {
         if (m.NextP is { } first)
@@ -25,6 +28,8 @@ internal sealed partial class Scheduler
 
         while (true)
         {
+            if (m.P is null && !StopM(m)) break;
+
             G? g;
             bool inheritTime;
             if (m.HandoffG is { } handoff)
@@ -37,11 +42,32 @@ internal sealed partial class Scheduler
             {
                 g = FindRunnable(m, out inheritTime);
                 if (g is null) break; // shutdown
-                if (!g.TryClaimToRun()) { StaleSkips++; continue; } // a stale entry: claimed out of turn by a join handoff
+                if (!g.TryClaimToRun()) continue; // a stale entry: claimed out of turn by a join handoff
             }
 
             if (m.Spinning) ResetSpinning(m);
+
+            if (g.HasLockedM && g.ExtrasOrNull?.LockedM is { } target && target != m)
+            {
+                // Go's startlockedm: that goroutine runs only on its own M; give it our P.
+                StartLockedM(m, g);
+                continue;
+            }
+
             Execute(m, g, inheritTime);
+
+            // An M locked to its goroutine runs nothing else (Go's stoplockedm).
+            while (m.LockedG is { } locked)
+            {
+                if (locked.Exited)
+                {
+                    m.LockedG = null;
+                    break;
+                }
+
+                if (!StopLockedM(m)) return;
+                Execute(m, locked, inheritTime: false);
+            }
         }
 
         if (m.P is not null)
@@ -53,18 +79,27 @@ internal sealed partial class Scheduler
         }
     }
 
-    /// <summary>Runs <paramref name="g"/> until it parks, yields or exits (Go's <c>execute</c>).</summary>
+    /// <summary>Runs one step of <paramref name="g"/>: until it parks, yields or exits (Go's <c>execute</c>).</summary>
     private void Execute(M m, G g, bool inheritTime)
     {
         var p = m.P!;
         if (!inheritTime) p.SchedTick++;
         m.CurG = g;
+        m.StepCount++;
+        m.InUserCode = 1;
         bool requeue = g.Execute();
+        m.InUserCode = 0;
         m.CurG = null;
+        if (!OwnsP(m, p)) m.P = null; // sysmon retook it while the step was stuck; the goroutine goes on elsewhere
         if (requeue)
         {
-            // Gosched: to the back of the global queue, where every P will see it.
+            // Gosched or preemption: to the back of the global queue, where every P will see it.
             lock (_lock) GlobalQueue.Push(g);
+            if (m.P is null)
+            {
+                Interlocked.MemoryBarrier();
+                WakeP();
+            }
         }
     }
 

@@ -215,26 +215,42 @@ internal abstract class GoFrame : IThreadPoolWorkItem, IValueTaskSource
     /// <summary>Records the outcome and resumes whoever awaits the frame. Runs on the frame's strand.</summary>
     protected void Complete(ExceptionDispatchInfo? fault)
     {
+        if (!TryComplete(fault)) throw new InvalidOperationException("GoFrame.Complete: the frame completed twice.");
+    }
+
+    /// <summary>Completes with an exception unless already complete (a deadlock failing a Run).</summary>
+    internal bool TryFail(Exception exception) => TryComplete(ExceptionDispatchInfo.Capture(exception));
+
+    /// <summary>Records the outcome unless the frame has already completed; resumes whoever awaits it.</summary>
+    protected bool TryComplete(ExceptionDispatchInfo? fault)
+    {
         var final = fault is null ? Completion.Success : new Completion(fault);
-        var continuation = Interlocked.Exchange(ref _continuation, final);
+        object? continuation;
+        while (true)
+        {
+            continuation = Volatile.Read(ref _continuation);
+            if (continuation is Completion) return false;
+            if (Interlocked.CompareExchange(ref _continuation, final, continuation) == continuation) break;
+        }
+
         switch (continuation)
         {
             case null:
-                return;
+                return true;
             case GoFrame parent:
                 parent.Wake();
-                return;
+                return true;
             case G root:
                 root.OnRootCompleted(this);
-                return;
+                return true;
             case Action action:
                 ThreadPool.UnsafeQueueUserWorkItem(static a => ((Action)a!)(), action, preferLocal: false);
-                return;
+                return true;
             case ValueTaskContinuation vtc:
                 vtc.Invoke();
-                return;
+                return true;
             default:
-                throw new InvalidOperationException("GoFrame.Complete: the frame completed twice.");
+                throw new InvalidOperationException($"GoFrame.TryComplete: unexpected continuation {continuation.GetType()}.");
         }
     }
 
@@ -302,11 +318,18 @@ internal abstract class GoFrame<TResult> : GoFrame, IValueTaskSource<TResult>
 
     internal void SetException(Exception exception) => Complete(ExceptionDispatchInfo.Capture(exception));
 
-    /// <summary>Completes with the outcome of another completed frame, keeping its original stack trace.</summary>
+    /// <summary>Completes with the outcome of another completed frame, keeping its original stack trace (unless already complete).</summary>
     internal void SetOutcomeOf(GoFrame<TResult> completed)
     {
-        if (completed.FaultInfo is { } fault) Complete(fault);
-        else SetResult(completed._result);
+        if (completed.FaultInfo is { } fault)
+        {
+            TryComplete(fault);
+        }
+        else
+        {
+            _result = completed._result; // harmless if a deadlock already failed the frame: a fault is never read as a result
+            TryComplete(null);
+        }
     }
 
     internal TResult GetResult()
@@ -330,8 +353,8 @@ internal abstract class GoVoidFrame : GoFrame
 
     internal void SetException(Exception exception) => Complete(ExceptionDispatchInfo.Capture(exception));
 
-    /// <summary>Completes with the outcome of another completed frame, keeping its original stack trace.</summary>
-    internal void SetOutcomeOf(GoFrame completed) => Complete(completed.FaultInfo);
+    /// <summary>Completes with the outcome of another completed frame, keeping its original stack trace (unless already complete).</summary>
+    internal void SetOutcomeOf(GoFrame completed) => TryComplete(completed.FaultInfo);
 }
 
 /// <summary>The box of a void GoTask method's state machine.</summary>
