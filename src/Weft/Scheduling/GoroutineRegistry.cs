@@ -20,13 +20,17 @@ internal sealed class GoroutineRegistry
     /// <summary>The segment for goroutines started off the runtime's threads.</summary>
     private const int OffRuntimeSegment = 0;
 
+    /// <summary>
+    /// One lock's worth of slots. Free slots are the nulls below <see cref="Used"/>; <see cref="FreeHint"/> points at
+    /// the most recently freed one, so finding a hole is O(1) in the common spawn-after-exit pattern and amortized
+    /// otherwise. (No free list: every byte per goroutine counts.)
+    /// </summary>
     private sealed class Segment
     {
         internal G?[] Slots = new G?[64];
-        internal int[] Free = new int[64];
-        internal int FreeCount;
         internal int Used;
         internal int Live;
+        internal int FreeHint;
     }
 
     /// <summary>Registers <paramref name="g"/>; <paramref name="p"/> is the P starting it, or null.</summary>
@@ -39,9 +43,16 @@ internal sealed class GoroutineRegistry
         lock (segment)
         {
             int index;
-            if (segment.FreeCount > 0)
+            if (segment.Live < segment.Used)
             {
-                index = segment.Free[--segment.FreeCount];
+                // There is a hole: search from the hint, wrapping around.
+                index = segment.FreeHint;
+                while (segment.Slots[index] is not null)
+                {
+                    if (++index == segment.Used) index = 0;
+                }
+
+                segment.FreeHint = index + 1 == segment.Used ? 0 : index + 1;
             }
             else
             {
@@ -49,7 +60,6 @@ internal sealed class GoroutineRegistry
                 {
                     if (segment.Used == SlotMask) throw new InvalidOperationException("GoroutineRegistry: segment full");
                     Array.Resize(ref segment.Slots, Math.Min(SlotMask, segment.Used * 2));
-                    Array.Resize(ref segment.Free, segment.Slots.Length);
                 }
 
                 index = segment.Used++;
@@ -72,7 +82,7 @@ internal sealed class GoroutineRegistry
             int index = slot & SlotMask;
             if (segment.Slots[index] != g) return;
             segment.Slots[index] = null;
-            segment.Free[segment.FreeCount++] = index;
+            segment.FreeHint = index;
             segment.Live--;
         }
 

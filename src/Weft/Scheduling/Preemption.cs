@@ -17,7 +17,7 @@ internal static class Preemption
     /// <summary>Marks <paramref name="g"/>; false if it already was.</summary>
     public static bool Request(G g)
     {
-        if (Interlocked.CompareExchange(ref g.PreemptRequested, 1, 0) != 0) return false;
+        if (Interlocked.CompareExchange(ref g.PreemptRequested, (byte)1, (byte)0) != 0) return false;
         Interlocked.Increment(ref s_pending);
         return true;
     }
@@ -25,7 +25,7 @@ internal static class Preemption
     /// <summary>The goroutine is starting a new step: its mark is honoured.</summary>
     public static void Clear(G g)
     {
-        if (Volatile.Read(ref g.PreemptRequested) != 0 && Interlocked.CompareExchange(ref g.PreemptRequested, 0, 1) == 1)
+        if (Volatile.Read(ref g.PreemptRequested) != 0 && Interlocked.CompareExchange(ref g.PreemptRequested, (byte)0, (byte)1) == 1)
             Interlocked.Decrement(ref s_pending);
     }
 

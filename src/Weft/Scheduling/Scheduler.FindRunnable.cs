@@ -334,9 +334,10 @@ internal sealed partial class Scheduler
                     }
                 }
 
-                if (victim.Status == PStatus.Running)
+                if (victim.Status is PStatus.Running or PStatus.Syscall)
                 {
-                    var stolen = victim.RunQueue.StealInto(p.RunQueue, lastPass, victimRunning: victim.M is not null);
+                    var stolen = victim.RunQueue.StealInto(p.RunQueue);
+                    if (stolen is null && lastPass) stolen = TryStealRunNext(victim);
                     if (stolen is not null)
                     {
                         Interlocked.Increment(ref StealCount);
@@ -347,6 +348,33 @@ internal sealed partial class Scheduler
         }
 
         return null;
+    }
+
+    /// <summary>How long a thief watches a running victim before taking its runnext (Go: usleep(3)).</summary>
+    private const long RunNextPauseNs = 3_000;
+
+    /// <summary>
+    /// A victim's runnext is the goroutine its running goroutine just readied: the victim runs it as soon as the
+    /// current one parks, so taking it would tear apart a ping-pong pair. Take it only when the victim's M stays in
+    /// the same step through a short pause (Go takes it after the pause regardless; we also watch for progress).
+    /// </summary>
+    private static G? TryStealRunNext(P victim)
+    {
+        var next = victim.RunQueue.PeekRunNext();
+        if (next is null) return null;
+        var m = Volatile.Read(ref victim.M);
+        if (m is not null && m != M.Retaking)
+        {
+            long step = Volatile.Read(ref m.StepCount);
+            long until = Clock.Now + RunNextPauseNs;
+            while (Clock.Now < until)
+            {
+                Thread.SpinWait(20);
+                if (Volatile.Read(ref m.StepCount) != step) return null; // the victim is switching goroutines: leave it
+            }
+        }
+
+        return victim.RunQueue.TryStealRunNext(next) ? next : null;
     }
 
     /// <summary>Fires every live P's due timers (the M woke up for a timer on some P).</summary>

@@ -147,7 +147,7 @@ internal sealed partial class Scheduler : IRunQueueOverflow
         }
 
         var g = new G(Runtime, id, body);
-        if (body is ISpawnedBody spawned) spawned.Goroutine = g;
+        if (((body as G.ContextualStart)?.Body ?? body) is ISpawnedBody spawned) spawned.Goroutine = g;
         if (Runtime.Options.TrackCreationSites) Runtime.RecordCreation(g);
         Registry.Add(g, p);
         if (m is not null) LeaveOwnP(m, section);
