@@ -62,7 +62,6 @@ internal sealed class ChanWaiter<T> : TypedWaiter<T>, IChanWaiter
             return;
         }
 
-        ExternalWaiters.Exit();
         if (Frame is { } frame) frame.Wake();
         else ThreadPool.UnsafeQueueUserWorkItem(static c => ((Action)c!)(), Continuation!, preferLocal: false);
     }

@@ -294,7 +294,6 @@ internal static class ChannelParking
         var suspending = GoFrame.TakeSuspending(continuation, current);
         dedicated.SetResumption(suspending, continuation);
         if (current is not null && waiter.Frame is { } f && f.Owner == current) current.NotePark(f, reason);
-        if (current is null) ExternalWaiters.Enter();
         return waiter;
     }
 }

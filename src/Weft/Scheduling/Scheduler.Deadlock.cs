@@ -6,7 +6,7 @@ internal sealed partial class Scheduler
 {
     /// <summary>
     /// Go's <c>checkdead</c>, run by sysmon when the runtime looks idle: if no M runs goroutine code, no goroutine is
-    /// runnable, no timer is pending, no blocking call, foreign await or outside waiter is outstanding, and yet
+    /// runnable, no timer is pending, no blocking call or foreign await is outstanding, and yet
     /// goroutines exist, none of them can ever run again. The runtime fails its running <c>Run</c> calls with a
     /// <see cref="DeadlockException"/>.
     /// </summary>
@@ -22,7 +22,6 @@ internal sealed partial class Scheduler
         }
 
         if (EarliestTimer() != 0) return;
-        if (Channels.ExternalWaiters.Count > 0) return;
 
         var goroutines = Registry.Snapshot();
         if (goroutines.Count == 0) return;

@@ -307,13 +307,19 @@ internal sealed partial class Scheduler : IRunQueueOverflow
     private bool StopM(M m)
     {
         Debug.Assert(m.P is null, "Scheduler.StopM: M still holds a P");
+        bool lastOneIdle;
         lock (_lock)
         {
             if (_shutdown) return false;
             m.IdleLink = _idleMs;
             _idleMs = m;
             Volatile.Write(ref _idleMCount, _idleMCount + 1);
+            int sleeper = Volatile.Read(ref _timerSleeper) is null ? 0 : 1;
+            lastOneIdle = _idleMCount + Volatile.Read(ref _lockedIdleMs) + sleeper >= _liveThreads;
         }
+
+        // The last M went idle: nothing may ever run again. Let sysmon look (Go calls checkdead from stopm).
+        if (lastOneIdle) _sysmon?.Poke();
 
         while (true)
         {

@@ -79,6 +79,13 @@ internal sealed class Sysmon
         }
     }
 
+    /// <summary>Wakes sysmon for a round now (the last M went idle: time for the deadlock check).</summary>
+    internal void Poke()
+    {
+        _sleeping = false;
+        _parker.Unpark();
+    }
+
     internal void Stop()
     {
         _stopped = true;

@@ -198,12 +198,10 @@ internal sealed class SelectState
         else if (frame is not null)
         {
             _frame = frame;
-            ExternalWaiters.Enter();
         }
         else
         {
             _continuation = continuation;
-            ExternalWaiters.Enter();
         }
 
         if (Count == 0)
@@ -263,7 +261,6 @@ internal sealed class SelectState
             return;
         }
 
-        ExternalWaiters.Exit();
         if (_frame is { } frame) frame.Wake();
         else ThreadPool.UnsafeQueueUserWorkItem(static c => ((Action)c!)(), _continuation!, preferLocal: false);
     }
