@@ -90,7 +90,10 @@ internal sealed partial class Scheduler
         bool requeue = g.Execute();
         m.InUserCode = 0;
         m.CurG = null;
-        if (!OwnsP(m, p)) m.P = null; // sysmon retook it while the step was stuck; the goroutine goes on elsewhere
+
+        // The M may hold a different P now (a blocking call inside the step gave its P up and got another one
+        // back), or none: sysmon may have retaken it while the step was stuck.
+        if (m.P is { } current && !OwnsP(m, current)) m.P = null;
         if (requeue)
         {
             // Gosched or preemption: to the back of the global queue, where every P will see it.
