@@ -19,7 +19,11 @@ public static class CompareCommand
             if (json) JsonLines.Write(output, run.Figures);
         });
         if (markdown) output.Write(MarkdownTable.Render(report));
-        else if (!json) Table(report, AnsiConsole.Console);
+        else if (!json)
+        {
+            if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 200; // a file or pipe: do not wrap at 80
+            Table(report, AnsiConsole.Console);
+        }
         else foreach (var n in MarkdownTable.NotesOf(report)) progress.WriteLine("note: " + n);
 
         if (chart is not null)

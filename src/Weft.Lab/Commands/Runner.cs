@@ -69,6 +69,7 @@ public static class Runner
     public static Report Run(RunPlan plan, Action<string>? progress = null, Action<ModelRun>? onRun = null)
     {
         var report = new Report();
+        report.ModelOrder.AddRange(plan.Models);
         var prepared = new Dictionary<string, string?>(); // peer → error (null: ready)
         foreach (var peerName in plan.Models.Where(Lab.Workloads.Models.Peers.Contains))
         {

@@ -15,12 +15,12 @@ public static class Format
         return v.ToString(f, CultureInfo.InvariantCulture);
     }
 
-    /// <summary>A value for machine-readable output: invariant culture, no grouping, rounded to 3 decimals (at least 4 significant digits).</summary>
+    /// <summary>A value for machine-readable output: 4 significant digits, never rounding the integer part, at most 6 decimals.</summary>
     public static double Rounded(double v)
     {
         if (double.IsNaN(v) || double.IsInfinity(v) || v == 0) return v;
-        int digits = Math.Clamp(3 - (int)Math.Floor(Math.Log10(Math.Abs(v))), 1, 6);
-        return Math.Round(v, Math.Max(digits, 1));
+        int digits = Math.Clamp(3 - (int)Math.Floor(Math.Log10(Math.Abs(v))), 0, 6);
+        return Math.Round(v, digits);
     }
 
     /// <summary>A value and its unit.</summary>
@@ -51,8 +51,12 @@ public sealed class Report
     /// <summary>Every figure of every successful run.</summary>
     public IEnumerable<Figure> Figures => Runs.SelectMany(r => r.Figures);
 
-    /// <summary>The models that appear in the report, in first-seen order.</summary>
-    public IReadOnlyList<string> ModelsSeen => Runs.Select(r => r.Model).Distinct().ToList();
+    /// <summary>The preferred order of the model columns (the plan's order); models not in it come after.</summary>
+    public List<string> ModelOrder { get; } = [];
+
+    /// <summary>The models that appear in the report, in <see cref="ModelOrder"/>, then first-seen order.</summary>
+    public IReadOnlyList<string> ModelsSeen => Runs.Select(r => r.Model).Distinct()
+        .OrderBy(m => ModelOrder.IndexOf(m) is var i && i >= 0 ? i : int.MaxValue).ToList();
 
     /// <summary>The workloads that appear in the report, in first-seen order.</summary>
     public IReadOnlyList<string> WorkloadsSeen => Runs.Select(r => r.Workload).Distinct().ToList();

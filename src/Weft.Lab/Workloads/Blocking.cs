@@ -58,6 +58,7 @@ public sealed class BlockingWorkload : Workload
     /// <inheritdoc />
     protected override Outcome RunModel(string model, long size)
     {
+        int poolThreads = ThreadPool.ThreadCount;
         var r = model switch
         {
             Lab.Workloads.Models.Weft => Weft(size, declared: false),
@@ -66,7 +67,8 @@ public sealed class BlockingWorkload : Workload
             Lab.Workloads.Models.Threads => Threads(size),
             _ => throw new ArgumentOutOfRangeException(nameof(model)),
         };
-        return Outcome.Of(("ratio", r.Ratio), ("threads", r.Threads));
+        return new Outcome(new Dictionary<string, double> { ["ratio"] = r.Ratio, ["threads"] = r.Threads },
+            HogWorkload.Note(model, poolThreads, null));
     }
 
     /// <summary>What one run measured.</summary>

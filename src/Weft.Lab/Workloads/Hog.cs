@@ -48,6 +48,7 @@ public sealed class HogWorkload : Workload
     /// <inheritdoc />
     protected override Outcome RunModel(string model, long size)
     {
+        int poolThreads = ThreadPool.ThreadCount;
         var log = model switch
         {
             Lab.Workloads.Models.Weft => Weft(size),
@@ -56,7 +57,18 @@ public sealed class HogWorkload : Workload
             _ => throw new ArgumentOutOfRangeException(nameof(model)),
         };
         return new Outcome(new Dictionary<string, double> { ["worst_late_ms"] = log.Worst, ["mean_late_ms"] = log.Mean },
-            log.Count <= 2 ? $"{log.Count} wake-up(s) in {size} ms" : null);
+            Note(model, poolThreads, log.Count <= 2 ? $"{log.Count} wake-up(s) in {size} ms" : null));
+    }
+
+    /// <summary>
+    /// The remark of a run: for <c>tasks</c>, how many ThreadPool threads existed when it started — the pool keeps
+    /// threads injected by earlier workloads of the same process for a while, which changes how a hog or a blocking
+    /// call starves it.
+    /// </summary>
+    internal static string? Note(string model, int poolThreads, string? other)
+    {
+        var pool = model == Lab.Workloads.Models.Tasks ? $"{poolThreads} pool threads at start" : null;
+        return pool is null ? other : other is null ? pool : $"{other}; {pool}";
     }
 
     /// <summary>A hog's loop: spin on the clock until <paramref name="end"/>.</summary>
