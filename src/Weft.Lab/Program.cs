@@ -71,7 +71,8 @@ public static class Program
         {
             bench, compare,
         };
-        root.SetAction(_ => Guard(() => Tour.Run()));
+        root.Options.Add(quick);
+        root.SetAction(r => Guard(() => Tour.Run(quick: r.GetValue(quick))));
         return root.Parse(args).Invoke();
     }
 

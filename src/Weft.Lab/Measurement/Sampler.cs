@@ -13,6 +13,7 @@ public sealed class Sampler : IDisposable
     private volatile bool _stop;
     private int _peakThreads;
     private long _peakRss;
+    private long _peakHeap;
 
     /// <summary>Starts sampling.</summary>
     /// <param name="intervalMs">Milliseconds between samples.</param>
@@ -24,6 +25,8 @@ public sealed class Sampler : IDisposable
         BaselineRss = rss;
         _peakThreads = threads;
         _peakRss = rss;
+        BaselineHeap = GC.GetTotalMemory(false);
+        _peakHeap = BaselineHeap;
         _thread = new Thread(Loop) { IsBackground = true, Name = "lab-sampler" };
         _thread.Start();
     }
@@ -33,6 +36,18 @@ public sealed class Sampler : IDisposable
 
     /// <summary>Resident bytes of the process when sampling started.</summary>
     public long BaselineRss { get; }
+
+    /// <summary>Managed heap bytes when sampling started.</summary>
+    public long BaselineHeap { get; }
+
+    /// <summary>Peak growth of the managed heap (including garbage not yet collected) over the baseline, in bytes.</summary>
+    public long PeakHeapGrowth => Math.Max(0, Interlocked.Read(ref _peakHeap) - BaselineHeap);
+
+    /// <summary>
+    /// Peak memory growth: the larger of resident-memory growth and managed-heap growth. In a process whose heap
+    /// has room left from earlier runs, resident memory may not grow while the heap fills that room, so both count.
+    /// </summary>
+    public long PeakMemoryGrowth => Math.Max(PeakRssGrowth, PeakHeapGrowth);
 
     /// <summary>The most OS threads seen, excluding the sampler's own.</summary>
     public int PeakThreads => Volatile.Read(ref _peakThreads);
@@ -61,6 +76,8 @@ public sealed class Sampler : IDisposable
         while (threads > (t = Volatile.Read(ref _peakThreads)) && Interlocked.CompareExchange(ref _peakThreads, threads, t) != t) { }
         long r;
         while (rss > (r = Interlocked.Read(ref _peakRss)) && Interlocked.CompareExchange(ref _peakRss, rss, r) != r) { }
+        long heap = GC.GetTotalMemory(false), h;
+        while (heap > (h = Interlocked.Read(ref _peakHeap)) && Interlocked.CompareExchange(ref _peakHeap, heap, h) != h) { }
     }
 
     /// <summary>Stops sampling after a last sample.</summary>

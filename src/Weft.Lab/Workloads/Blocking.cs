@@ -93,9 +93,9 @@ public sealed class BlockingWorkload : Workload
         long calls = 0;
         var blockersDone = new Latch(Blockers);
         using var sampler = new Sampler();
+        var end = new Deadline();
         double beside = lab.Run(async () =>
         {
-            long end = Measure.DeadlineIn(milliseconds);
             for (int i = 0; i < Blockers; i++)
             {
                 if (declared) Go.Start(() => DeclaredBlocker(end, blockersDone, () => Interlocked.Increment(ref calls)));
@@ -103,7 +103,7 @@ public sealed class BlockingWorkload : Workload
                 {
                     Go.Start(() =>
                     {
-                        while (Stopwatch.GetTimestamp() < end)
+                        while (Stopwatch.GetTimestamp() < end.At)
                         {
                             Thread.Sleep(BlockMs);
                             Interlocked.Increment(ref calls);
@@ -114,17 +114,37 @@ public sealed class BlockingWorkload : Workload
                 }
             }
 
-            return await SleepWorkload.WeftSleeper(end);
+            return await SleepWorkload.WeftSleeper(end.Start(milliseconds));
         });
         blockersDone.Wait();
         sampler.Dispose();
         return new Result(alone, beside, sampler.PeakThreads, calls);
     }
 
-#if WEFT_SYSMON
-    private static async GoTask DeclaredBlocker(long end, Latch done, Action count)
+    /// <summary>
+    /// The end of the second phase, set once every blocker has been started, so that starting 100 threads (slow)
+    /// does not eat into the sleeper's window. Blockers started before it is set run until it is.
+    /// </summary>
+    private sealed class Deadline
     {
-        while (Stopwatch.GetTimestamp() < end)
+        private long _at = long.MaxValue;
+
+        /// <summary>The end, as a Stopwatch timestamp (long.MaxValue until started).</summary>
+        public long At => Volatile.Read(ref _at);
+
+        /// <summary>Starts the window: it ends <paramref name="milliseconds"/> from now. Returns the end.</summary>
+        public long Start(long milliseconds)
+        {
+            long at = Measure.DeadlineIn(milliseconds);
+            Volatile.Write(ref _at, at);
+            return at;
+        }
+    }
+
+#if WEFT_SYSMON
+    private static async GoTask DeclaredBlocker(Deadline end, Latch done, Action count)
+    {
+        while (Stopwatch.GetTimestamp() < end.At)
         {
             await Go.Blocking(() => Thread.Sleep(BlockMs));
             count();
@@ -133,7 +153,7 @@ public sealed class BlockingWorkload : Workload
         done.Signal();
     }
 #else
-    private static GoTask DeclaredBlocker(long end, Latch done, Action count) =>
+    private static GoTask DeclaredBlocker(Deadline end, Latch done, Action count) =>
         throw new NotSupportedException(Lab.Workloads.Models.NeedsSysmon);
 #endif
 
@@ -143,7 +163,7 @@ public sealed class BlockingWorkload : Workload
         double alone = Task.Run(() => SleepWorkload.TaskSleeper(Measure.DeadlineIn(milliseconds))).GetAwaiter().GetResult();
         long calls = 0;
         using var sampler = new Sampler();
-        long end = Measure.DeadlineIn(milliseconds);
+        var end = new Deadline();
         var blockers = new Task[Blockers];
         double beside = Task.Run(() =>
         {
@@ -151,7 +171,7 @@ public sealed class BlockingWorkload : Workload
             {
                 blockers[i] = Task.Run(() =>
                 {
-                    while (Stopwatch.GetTimestamp() < end)
+                    while (Stopwatch.GetTimestamp() < end.At)
                     {
                         Thread.Sleep(BlockMs);
                         Interlocked.Increment(ref calls);
@@ -159,7 +179,7 @@ public sealed class BlockingWorkload : Workload
                 });
             }
 
-            return SleepWorkload.TaskSleeper(end);
+            return SleepWorkload.TaskSleeper(end.Start(milliseconds));
         }).GetAwaiter().GetResult();
         Task.WaitAll(blockers);
         sampler.Dispose();
@@ -172,13 +192,13 @@ public sealed class BlockingWorkload : Workload
         double alone = SleepWorkload.Threads(milliseconds);
         long calls = 0;
         using var sampler = new Sampler();
-        long end = Measure.DeadlineIn(milliseconds);
+        var end = new Deadline();
         var threads = new Thread[Blockers];
         for (int i = 0; i < Blockers; i++)
         {
             threads[i] = new Thread(() =>
             {
-                while (Stopwatch.GetTimestamp() < end)
+                while (Stopwatch.GetTimestamp() < end.At)
                 {
                     Thread.Sleep(BlockMs);
                     Interlocked.Increment(ref calls);
@@ -188,7 +208,8 @@ public sealed class BlockingWorkload : Workload
         }
 
         double beside = 0;
-        var sleeper = new Thread(() => beside = SleepWorkload.ThreadSleeper(end)) { IsBackground = true };
+        long until = end.Start(milliseconds);
+        var sleeper = new Thread(() => beside = SleepWorkload.ThreadSleeper(until)) { IsBackground = true };
         sleeper.Start();
         sleeper.Join();
         foreach (var t in threads) t.Join();

@@ -64,6 +64,7 @@ public sealed class C10kWorkload : Workload
     protected override Outcome RunModel(string model, long size)
     {
         _ = CpuWork.IterationsPerMillisecond; // calibrate outside the measurement
+        Measure.SettledHeap();
         int n = (int)size;
         var latencies = new double[n];
         using var sampler = new Sampler();
@@ -86,7 +87,7 @@ public sealed class C10kWorkload : Workload
             ("cpu_limit_pct", 100 * rate / CpuLimit),
             ("p50_ms", Measure.Percentile(latencies, 50)),
             ("p99_ms", Measure.Percentile(latencies, 99)),
-            ("peak_mb", sampler.PeakRssGrowth / 1048576.0),
+            ("peak_mb", sampler.PeakMemoryGrowth / 1048576.0),
             ("threads", sampler.PeakThreads));
     }
 
