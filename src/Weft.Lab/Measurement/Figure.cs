@@ -23,6 +23,9 @@ public sealed record FigureSpec(string Name, string Unit, bool LowerIsBetter, st
 /// <param name="Failed">True when the run failed (as opposed to being skipped or succeeding).</param>
 public sealed record ModelRun(string Workload, string Model, IReadOnlyList<Figure> Figures, string? Note = null, bool Failed = false)
 {
+    /// <summary>The size the workload ran at (0 when unknown).</summary>
+    public long Size { get; init; }
+
     /// <summary>The value of the figure <paramref name="name"/>, or null.</summary>
     public double? Value(string name) => Figures.FirstOrDefault(f => f.Name == name)?.Value;
 

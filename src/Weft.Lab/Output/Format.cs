@@ -61,6 +61,13 @@ public sealed class Report
     /// <summary>The workloads that appear in the report, in first-seen order.</summary>
     public IReadOnlyList<string> WorkloadsSeen => Runs.Select(r => r.Workload).Distinct().ToList();
 
+    /// <summary>The size <paramref name="workload"/> ran at (the first run that knows it), or 0.</summary>
+    public long SizeOf(string workload) => Runs.FirstOrDefault(r => r.Workload == workload && r.Size > 0)?.Size ?? 0;
+
+    /// <summary>One line listing the size of each workload, e.g. <c>sizes: skynet 1,000,000 leaves; sleep 1,000 ms</c>.</summary>
+    public string SizesLine() => "sizes: " + string.Join("; ", WorkloadsSeen.Where(w => SizeOf(w) > 0)
+        .Select(w => $"{w} {SizeOf(w):N0} {Workloads.WorkloadRegistry.Find(w)?.SizeUnit ?? ""}".TrimEnd()));
+
     /// <summary>The value of one figure, or null.</summary>
     public double? Value(string workload, string figure, string model) =>
         Runs.FirstOrDefault(r => r.Workload == workload && r.Model == model && r.Value(figure) is not null)?.Value(figure);

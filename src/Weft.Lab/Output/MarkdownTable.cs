@@ -78,7 +78,9 @@ public static class MarkdownTable
     /// <summary>The notes of a report: general notes, then per run (skipped, failed, remarks).</summary>
     public static IReadOnlyList<string> NotesOf(Report report)
     {
-        var notes = new List<string>(report.Notes);
+        var notes = new List<string>();
+        if (report.Runs.Any(r => r.Size > 0)) notes.Add(report.SizesLine());
+        notes.AddRange(report.Notes);
         foreach (var r in report.Runs)
             if (r.Note is not null) notes.Add($"{r.Workload}/{r.Model}: {(r.Failed ? "FAILED: " : "")}{r.Note}");
         return notes;

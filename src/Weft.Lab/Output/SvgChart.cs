@@ -50,7 +50,9 @@ public static class SvgChart
             var spec = WorkloadRegistry.Find(workload);
             body.Append(CultureInfo.InvariantCulture, $"<g class=\"workload\" data-workload=\"{Esc(workload)}\">\n");
             y += 14;
-            body.Append(Text(10, y, workload + (spec is null ? "" : " — " + spec.Description), 15, "bold"));
+            long size = report.SizeOf(workload);
+            body.Append(Text(10, y, workload + (spec is null ? "" : " — " + spec.Description) +
+                (size > 0 ? $" (ran at {size:N0} {spec?.SizeUnit ?? ""})".Replace(" )", ")") : ""), 15, "bold"));
             y += 8;
             foreach (var row in rows.Where(r => r.Workload == workload))
             {

@@ -58,7 +58,7 @@ public abstract class Peer
 
             if (problems.Count > 0) return ModelRun.Failure(workload, Name, string.Join("; ", problems));
             if (figures.Count == 0) return ModelRun.Failure(workload, Name, "printed no result line" + (result.Stderr.Length > 0 ? ": " + Tail(result.Stderr) : ""));
-            return new ModelRun(workload, Name, figures);
+            return new ModelRun(workload, Name, figures) { Size = size };
         }
         catch (Exception e)
         {

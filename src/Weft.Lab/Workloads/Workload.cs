@@ -65,7 +65,7 @@ public abstract class Workload
             foreach (var spec in Figures)
                 if (values.Values.TryGetValue(spec.Name, out var v))
                     figures.Add(new Figure(Name, spec.Name, model, v, spec.Unit));
-            return new ModelRun(Name, model, figures, values.Note);
+            return new ModelRun(Name, model, figures, values.Note) { Size = size };
         }
         catch (Exception e)
         {

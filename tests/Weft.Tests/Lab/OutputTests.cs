@@ -12,7 +12,7 @@ public sealed class OutputTests
     {
         var report = new Report();
         report.ModelOrder.AddRange(["weft", "tasks", "threads", "go"]);
-        report.Runs.Add(new ModelRun("skynet", "weft", [new Figure("skynet", "ms", "weft", 312.5, "ms")]));
+        report.Runs.Add(new ModelRun("skynet", "weft", [new Figure("skynet", "ms", "weft", 312.5, "ms")]) { Size = 1_000_000 });
         report.Runs.Add(new ModelRun("skynet", "tasks", [new Figure("skynet", "ms", "tasks", 1250, "ms")]));
         report.Runs.Add(new ModelRun("skynet", "go", [new Figure("skynet", "ms", "go", 1561, "ms")]));
         report.Runs.Add(new ModelRun("spawn", "weft",
@@ -67,6 +67,7 @@ public sealed class OutputTests
         Assert.Contains("| spawn | ns_per_spawn (ns) |", md);
         Assert.Contains("- spawn/go: FAILED: exit code 2: boom", md);
         Assert.Contains("- erlang: `erl` is not on PATH", md);
+        Assert.Contains("- sizes: skynet 1,000,000 leaves (a power of 10)", md);
     }
 
     [Fact]
@@ -76,6 +77,7 @@ public sealed class OutputTests
         var doc = XDocument.Parse(SvgChart.Render(report));
         XNamespace svg = "http://www.w3.org/2000/svg";
         Assert.Equal(svg + "svg", doc.Root!.Name);
+        Assert.Contains("(ran at 1,000,000 leaves (a power of 10))", doc.ToString());
         var groups = doc.Descendants(svg + "g").Where(g => (string?)g.Attribute("class") == "workload").ToList();
         Assert.Equal(["skynet", "spawn"], groups.Select(g => (string)g.Attribute("data-workload")!));
         var skynetBars = groups[0].Descendants(svg + "rect").Where(r => (string?)r.Attribute("class") == "bar").ToList();
