@@ -70,6 +70,12 @@ internal sealed class G : Waiter
     /// <summary>The body has been started (afterwards <see cref="_start"/> holds only the spawn handle, if any).</summary>
     private bool _started;
 
+    /// <summary>
+    /// Owner only: the frame being suspended on a Weft awaiter, from the builder to the awaiter's OnCompleted (see
+    /// <see cref="GoFrame.AwaitUnsafe"/>); null otherwise.
+    /// </summary>
+    internal GoFrame? Suspending;
+
     /// <summary>The next frame to run, handed over by a waker. CAS null → frame by wakers; taken by the strand.</summary>
     private GoFrame? _ready;
 
@@ -339,8 +345,11 @@ internal sealed class GExtras
     /// <summary>Frames ready beyond the first (only with un-awaited GoTask calls). Guarded by lock(this).</summary>
     internal Queue<GoFrame>? Overflow;
 
+    /// <summary>The goroutine's reusable select state.</summary>
+    internal Channels.SelectState? SelectState;
+
     /// <summary>The reusable timer of Go.Sleep.</summary>
-    internal Time.SleepTimer? SleepTimer;
+    internal Timers.SleepTimer? SleepTimer;
 
     /// <summary>Context for Func&lt;Task&gt; bodies.</summary>
     internal GoSynchronizationContext? SynchronizationContext;

@@ -6,6 +6,8 @@ internal enum WaitReason : byte
     None,
     ChanSend,
     ChanReceive,
+    ChanSendNil,
+    ChanReceiveNil,
     Select,
     SelectNoCases,
     Sleep,
@@ -26,6 +28,8 @@ internal static class WaitReasonText
     {
         WaitReason.ChanSend => "chan send",
         WaitReason.ChanReceive => "chan receive",
+        WaitReason.ChanSendNil => "chan send (nil chan)",
+        WaitReason.ChanReceiveNil => "chan receive (nil chan)",
         WaitReason.Select => "select",
         WaitReason.SelectNoCases => "select (no cases)",
         WaitReason.Sleep => "sleep",

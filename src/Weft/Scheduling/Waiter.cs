@@ -39,6 +39,9 @@ internal abstract class Waiter
     /// </summary>
     internal virtual bool TryClaim() => true;
 
+    /// <summary>False for a select case whose select already completed through another case (a stale entry).</summary>
+    internal virtual bool CanClaim => true;
+
     /// <summary>Resumes the waiting side. Called after the queue's lock is released, exactly once per claim.</summary>
     internal abstract void Wake();
 }
@@ -61,7 +64,8 @@ internal static class ElemSlot<T>
     {
         if (!typeof(T).IsValueType) w.ElemRef = value;
         else if (FitsInline) Unsafe.As<long, T>(ref w.ElemBits) = value;
-        else ((TypedWaiter<T>)w).Elem = value;
+        else if (w is TypedWaiter<T> typed) typed.Elem = value;
+        else w.ElemRef = value; // boxed: a large struct through an untyped waiter (select cases)
     }
 
     /// <summary>Reads and clears the slot (so the waiter does not keep the value alive).</summary>
@@ -76,14 +80,30 @@ internal static class ElemSlot<T>
         }
 
         if (FitsInline) return Unsafe.As<long, T>(ref w.ElemBits);
-        var typed = (TypedWaiter<T>)w;
-        var v = typed.Elem;
-        typed.Elem = default!;
-        return v;
+        if (w is TypedWaiter<T> typed)
+        {
+            var v = typed.Elem;
+            typed.Elem = default!;
+            return v;
+        }
+
+        var boxed = w.ElemRef;
+        w.ElemRef = null;
+        return boxed is null ? default! : (T)boxed;
+    }
+
+    /// <summary>Clears the slot without reading it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Clear(Waiter w)
+    {
+        if (!typeof(T).IsValueType) w.ElemRef = null;
+        else if (FitsInline) w.ElemBits = 0;
+        else if (w is TypedWaiter<T> typed) typed.Elem = default!;
+        else w.ElemRef = null;
     }
 }
 
-/// <summary>A waiter with a typed value slot, for elements that do not fit <see cref="ElemSlot{T}"/>'s inline slot.</summary>
+/// <summary>A waiter with a typed value slot, for elements that do not fit <see cref="ElemSlot{T}"/>'s inline slot (no boxing).</summary>
 internal abstract class TypedWaiter<T> : Waiter
 {
     internal T Elem = default!;

@@ -64,7 +64,7 @@ internal abstract class GoFrame : IThreadPoolWorkItem, IValueTaskSource
 
     /// <summary>
     /// Called by the builders at an await that did not complete synchronously. Weft awaiters (which implement
-    /// <see cref="IGoAwaiter"/>) receive <see cref="ParkToken"/> and take the frame with <see cref="TakeSuspending"/>;
+    /// <see cref="IGoAwaiter"/>) receive <see cref="ParkToken"/> and take the frame with <see cref="TakeSuspending(Action, G)"/>;
     /// anything else receives the frame's resume delegate.
     /// </summary>
     internal void AwaitUnsafe<TAwaiter>(ref TAwaiter awaiter) where TAwaiter : ICriticalNotifyCompletion
@@ -72,15 +72,26 @@ internal abstract class GoFrame : IThreadPoolWorkItem, IValueTaskSource
         CaptureContext();
         if (awaiter is IGoAwaiter)
         {
-            // For struct awaiters the JIT folds the type test; the constrained call does not box.
-            t_suspending = this;
-            try
+            // For struct awaiters the JIT folds the type test; the constrained call does not box. The frame travels
+            // through its goroutine (no thread-static access), or a thread static for frames outside goroutines.
+            var owner = Owner;
+            if (owner is not null)
             {
+                owner.Suspending = this;
                 awaiter.UnsafeOnCompleted(ParkToken);
+                owner.Suspending = null;
             }
-            finally
+            else
             {
-                t_suspending = null;
+                t_suspending = this;
+                try
+                {
+                    awaiter.UnsafeOnCompleted(ParkToken);
+                }
+                finally
+                {
+                    t_suspending = null;
+                }
             }
         }
         else
@@ -102,11 +113,27 @@ internal abstract class GoFrame : IThreadPoolWorkItem, IValueTaskSource
     /// For Weft awaiters: returns the frame being suspended when the awaiter was handed <see cref="ParkToken"/>,
     /// or null when the continuation is a foreign delegate (the caller is not a GoTask method).
     /// </summary>
-    internal static GoFrame? TakeSuspending(Action continuation)
+    internal static GoFrame? TakeSuspending(Action continuation) => TakeSuspending(continuation, G.Current);
+
+    /// <summary>
+    /// As <see cref="TakeSuspending(Action)"/> for an awaiter that already knows the current goroutine
+    /// (<paramref name="current"/>, null outside goroutines): frames inside goroutines always belong to it.
+    /// </summary>
+    internal static GoFrame? TakeSuspending(Action continuation, G? current)
     {
         if (!ReferenceEquals(continuation, ParkToken)) return null;
-        var frame = t_suspending;
-        t_suspending = null;
+        GoFrame? frame;
+        if (current is not null)
+        {
+            frame = current.Suspending;
+            current.Suspending = null;
+        }
+        else
+        {
+            frame = t_suspending;
+            t_suspending = null;
+        }
+
         return frame ?? throw new InvalidOperationException("Weft: park token used outside a GoTask suspension.");
     }
 

@@ -49,7 +49,7 @@ public readonly struct SleepAwaiter : ICriticalNotifyCompletion, IGoAwaiter
             if (timer is null || timer.Heap is not null)
             {
                 // First sleep of this goroutine, or a second concurrent sleep of an un-awaited GoTask call.
-                timer = new Time.SleepTimer(g);
+                timer = new Timers.SleepTimer(g);
                 if (extras.SleepTimer is null) extras.SleepTimer = timer;
             }
 

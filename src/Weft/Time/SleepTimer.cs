@@ -1,7 +1,7 @@
 using Weft.Scheduling;
 using Weft.Tasks;
 
-namespace Weft.Time;
+namespace Weft.Timers;
 
 /// <summary>The timer a goroutine parks on in <see cref="Go.Sleep(TimeSpan)"/>; one per goroutine, reused (Go's <c>g.timer</c>).</summary>
 internal sealed class SleepTimer(G g) : Timers.RuntimeTimer

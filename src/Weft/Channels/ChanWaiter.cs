@@ -1,0 +1,58 @@
+using Weft.Scheduling;
+using Weft.Tasks;
+
+namespace Weft.Channels;
+
+/// <summary>
+/// A waiter for one channel operation that cannot use its goroutine's embedded waiter: outside goroutines (the
+/// continuation runs on the ThreadPool), for elements that do not fit the inline slot, with a cancellation token,
+/// or when the goroutine's own waiter is busy (un-awaited GoTask calls).
+/// </summary>
+internal sealed class ChanWaiter<T> : TypedWaiter<T>
+{
+    /// <summary>The goroutine to ready with <see cref="Waiter.Frame"/>, or null outside goroutines.</summary>
+    internal G? Goroutine;
+
+    /// <summary>Outside goroutines: the continuation to queue to the ThreadPool (when <see cref="Waiter.Frame"/> is null).</summary>
+    internal Action? Continuation;
+
+    /// <summary>Set by a cancellation that claimed the waiter before any channel operation did.</summary>
+    internal bool Canceled;
+
+    internal CancellationTokenRegistration Registration;
+
+    internal ChanWaiter(G? goroutine) => Goroutine = goroutine;
+
+    /// <summary>Routes the wake-up: a goroutine frame, a frame outside goroutines, or a plain continuation.</summary>
+    internal void SetResumption(GoFrame? frame, Action continuation)
+    {
+        if (Goroutine is { } g)
+        {
+            Frame = frame is not null && frame.Owner == g
+                ? frame
+                : new CallbackFrame(g, static c => ((Action)c!)(), continuation);
+        }
+        else if (frame is not null)
+        {
+            Frame = frame;
+        }
+        else
+        {
+            Continuation = continuation;
+        }
+    }
+
+    /// <summary>A cancellation of a wait on a nil channel: nothing to withdraw from, just wake.</summary>
+    internal void CancelDetached()
+    {
+        Canceled = true;
+        Wake();
+    }
+
+    internal override void Wake()
+    {
+        if (Goroutine is { } g) g.Ready(Frame!);
+        else if (Frame is { } frame) frame.Wake();
+        else ThreadPool.UnsafeQueueUserWorkItem(static c => ((Action)c!)(), Continuation!, preferLocal: false);
+    }
+}

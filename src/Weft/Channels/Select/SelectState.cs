@@ -1,0 +1,391 @@
+using Weft.Scheduling;
+using Weft.Tasks;
+
+namespace Weft.Channels;
+
+/// <summary>
+/// One select in progress (Go's <c>selectgo</c>): its cases as waiters, the poll and lock orders, the single "won"
+/// flag, and who to wake. Reused: each goroutine (and each thread outside goroutines) keeps one, so a select with
+/// up to eight cases allocates nothing per call.
+/// </summary>
+/// <remarks>
+/// <para>The algorithm, as in Go:</para>
+/// <list type="number">
+/// <item>Lock every distinct channel in one global order (<see cref="ISelectableChan.Id"/>).</item>
+/// <item>Poll the cases in a fresh random order; the first ready one runs (uniform choice among ready cases).</item>
+/// <item>None ready: enqueue a waiter on every channel, unlock, park. The first waker to claim a case
+///   (<see cref="Done"/> 0 → 1) records it in <see cref="Winner"/> and wakes the select.</item>
+/// <item>On wake-up: lock again and withdraw the waiters of every other case.</item>
+/// </list>
+/// A case may name the same channel as another (locked once) or a nil channel (skipped; never ready).
+/// </remarks>
+internal sealed class SelectState
+{
+    [ThreadStatic] private static SelectState? t_cached;
+    [ThreadStatic] private static FastRandom t_random;
+
+    internal SelectWaiter[] Nodes = [];
+    private int[] _pollOrder = [];
+    private int[] _lockOrder = [];
+    private int _lockCount;
+
+    /// <summary>Number of cases loaded.</summary>
+    internal int Count;
+
+    /// <summary>0 while the select waits; 1 once a case (or a cancellation) won. CAS only.</summary>
+    internal int Done;
+
+    /// <summary>The winning case, written by the claimer right after winning <see cref="Done"/>.</summary>
+    internal int Winner = -1;
+
+    /// <summary>True while a select uses this state (from Load to GetResult).</summary>
+    internal volatile bool InUse;
+
+    /// <summary>The case completed while parking (re-poll), with its outcome in <see cref="ImmediateOutcome"/>.</summary>
+    internal bool CompletedWhileParking;
+
+    internal SelectOutcome ImmediateOutcome;
+
+    /// <summary>Set when a cancellation won the select.</summary>
+    internal bool Canceled;
+
+    internal CancellationTokenRegistration Registration;
+
+    /// <summary>
+    /// 1 once <see cref="Registration"/> is assigned. The registration is made only after every case is enqueued
+    /// (so a cancellation can only race with wakers, through <see cref="Done"/>), which means the goroutine can
+    /// wake before the parking thread has stored it; <see cref="Finish"/> waits for this flag before disposing it,
+    /// so no callback of this select can run once the state is reused.
+    /// </summary>
+    private int _registered;
+
+    // Who to wake.
+    private G? _goroutine;
+    private GoFrame? _frame;
+    private Action? _continuation;
+
+    /// <summary>Takes the calling goroutine's (or thread's) state, or a fresh one if that is in use, for <paramref name="count"/> cases.</summary>
+    internal static SelectState Acquire(int count)
+    {
+        SelectState? state;
+        if (G.Current is { } g)
+        {
+            var extras = g.Extras;
+            state = extras.SelectState;
+            if (state is null || state.InUse) extras.SelectState = state = new SelectState();
+        }
+        else
+        {
+            state = t_cached;
+            if (state is null || state.InUse) t_cached = state = new SelectState();
+        }
+
+        state.Prepare(count);
+        return state;
+    }
+
+    private void Prepare(int count)
+    {
+        if (Nodes.Length < count)
+        {
+            var nodes = new SelectWaiter[count];
+            Array.Copy(Nodes, nodes, Nodes.Length);
+            for (int i = Nodes.Length; i < count; i++) nodes[i] = new SelectWaiter(this, i);
+            Nodes = nodes;
+            _pollOrder = new int[count];
+            _lockOrder = new int[count];
+        }
+
+        Count = count;
+        Done = 0;
+        Winner = -1;
+        CompletedWhileParking = false;
+        ImmediateOutcome = default;
+        Canceled = false;
+        _registered = 0;
+        _goroutine = null;
+        _frame = null;
+        _continuation = null;
+        InUse = true;
+    }
+
+    /// <summary>Returns the state to its owner for reuse, dropping every value and reference it holds.</summary>
+    internal void Release()
+    {
+        for (int i = 0; i < Count; i++)
+        {
+            var node = Nodes[i];
+            if (node.IsSend) node.Channel?.SelectClear(node);
+            node.Channel = null;
+            node.Frame = null;
+        }
+
+        Registration = default;
+        _goroutine = null;
+        _frame = null;
+        _continuation = null;
+        InUse = false;
+    }
+
+    // ---- pass 1: poll ---------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Locks the channels, polls the cases in random order and runs the first ready one. Returns its index, or -1.
+    /// With <paramref name="keepLocked"/> the channels stay locked when nothing was ready (the caller enqueues).
+    /// </summary>
+    internal int Poll(ref SelectOutcome outcome, bool keepLocked)
+    {
+        for (int i = 0; i < Count; i++)
+        {
+            var node = Nodes[i];
+            if (!node.IsSend) node.Channel?.BeforeSelectReceive();
+        }
+
+        PrepareOrders();
+        LockAll();
+        int winner = -1;
+        Waiter? wake = null;
+        bool closedSend = false;
+        try
+        {
+            for (int k = 0; k < Count; k++)
+            {
+                int i = _pollOrder[k];
+                var node = Nodes[i];
+                var chan = node.Channel;
+                if (chan is null) continue;
+                if (node.IsSend)
+                {
+                    var r = chan.SelectTrySend(node, out wake);
+                    if (r == OpResult.WouldBlock) continue;
+                    closedSend = r == OpResult.Closed;
+                    outcome.Ok = true;
+                }
+                else if (!chan.SelectTryReceive(ref outcome, out wake))
+                {
+                    continue;
+                }
+
+                winner = i;
+                break;
+            }
+        }
+        finally
+        {
+            if (winner >= 0 || !keepLocked) UnlockAll();
+        }
+
+        wake?.Wake();
+        if (closedSend) throw new ChannelClosedException();
+        return winner;
+    }
+
+    // ---- pass 2: park -----------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Parks the select: who to wake, then (channels locked again) a final poll, then a waiter on every channel.
+    /// When the final poll finds a ready case the select completes at once and wakes itself.
+    /// </summary>
+    internal void Park(GoFrame? frame, Action continuation, CancellationToken token)
+    {
+        var g = G.Current;
+        if (g is not null)
+        {
+            _goroutine = g;
+            _frame = frame is not null && frame.Owner == g ? frame : new CallbackFrame(g, static c => ((Action)c!)(), continuation);
+            g.NotePark(_frame, Count == 0 ? WaitReason.SelectNoCases : WaitReason.Select);
+        }
+        else if (frame is not null)
+        {
+            _frame = frame;
+        }
+        else
+        {
+            _continuation = continuation;
+        }
+
+        if (Count == 0)
+        {
+            // select {}: parked forever, or until canceled.
+            Register(token);
+            return;
+        }
+
+        var outcome = default(SelectOutcome);
+        int winner = Poll(ref outcome, keepLocked: true);
+        if (winner >= 0)
+        {
+            // Ready after all: complete as if a waker had claimed the case.
+            if (Interlocked.CompareExchange(ref Done, 1, 0) == 0)
+            {
+                Winner = winner;
+                ImmediateOutcome = outcome;
+                CompletedWhileParking = true;
+                Wake();
+            }
+
+            return;
+        }
+
+        for (int i = 0; i < Count; i++)
+        {
+            var node = Nodes[i];
+            if (node.Channel is null) continue;
+            node.Success = false;
+            node.Channel.SelectEnqueue(node, node.IsSend);
+        }
+
+        UnlockAll();
+        for (int i = 0; i < Count; i++)
+        {
+            var node = Nodes[i];
+            if (!node.IsSend) node.Channel?.AfterSelectEnqueueReceive();
+        }
+
+        Register(token);
+    }
+
+    private void Register(CancellationToken token)
+    {
+        if (!token.CanBeCanceled) return;
+        Registration = token.UnsafeRegister(static s => ((SelectState)s!).Cancel(), this);
+        Volatile.Write(ref _registered, 1);
+    }
+
+    /// <summary>Resumes whoever waits on the select. Any thread, after the channel lock is released.</summary>
+    internal void Wake()
+    {
+        if (_goroutine is { } g) g.Ready(_frame!);
+        else if (_frame is { } frame) frame.Wake();
+        else ThreadPool.UnsafeQueueUserWorkItem(static c => ((Action)c!)(), _continuation!, preferLocal: false);
+    }
+
+    private void Cancel()
+    {
+        if (Interlocked.CompareExchange(ref Done, 1, 0) != 0) return;
+        Canceled = true;
+        Wake();
+    }
+
+    // ---- pass 3: wake-up --------------------------------------------------------------------------------
+
+    /// <summary>After the wake-up: withdraws the other cases and produces the result.</summary>
+    internal SelectResult Finish(CancellationToken token)
+    {
+        if (token.CanBeCanceled && !CompletedWhileParking)
+        {
+            var spin = new SpinWait();
+            while (Volatile.Read(ref _registered) == 0) spin.SpinOnce(sleep1Threshold: -1);
+        }
+
+        Registration.Dispose(); // waits for a running callback; none can start afterwards
+        if (!CompletedWhileParking && Count > 0)
+        {
+            PrepareLockOrder();
+            LockAll();
+            for (int i = 0; i < Count; i++)
+            {
+                if (i == Winner) continue;
+                var node = Nodes[i];
+                // Remember which receives withdrew (a loser's Success is otherwise unused).
+                node.Success = node.Channel is not null && node.Enqueued && node.Channel.SelectDequeue(node, node.IsSend) && !node.IsSend;
+            }
+
+            UnlockAll();
+            for (int i = 0; i < Count; i++)
+            {
+                var node = Nodes[i];
+                if (i != Winner && node.Success) node.Channel!.AfterSelectWithdrawReceive();
+            }
+        }
+
+        try
+        {
+            if (Canceled) throw new OperationCanceledException(token);
+            int winner = Winner;
+            if (CompletedWhileParking) return new SelectResult(winner, ImmediateOutcome);
+            var node = Nodes[winner];
+            var outcome = default(SelectOutcome);
+            if (node.IsSend)
+            {
+                if (!node.Success) throw new ChannelClosedException();
+                outcome.Ok = true;
+            }
+            else
+            {
+                node.Channel!.SelectTakeReceived(node, ref outcome);
+            }
+
+            return new SelectResult(winner, outcome);
+        }
+        finally
+        {
+            Release();
+        }
+    }
+
+    // ---- orders and locks -------------------------------------------------------------------------------
+
+    private void PrepareOrders()
+    {
+        // Poll order: a Fisher-Yates shuffle with the thread's cheap generator.
+        var m = M.Current;
+        for (int i = 0; i < Count; i++)
+        {
+            int j = m is not null ? m.Random.NextBelow(i + 1) : NextRandom(i + 1);
+            _pollOrder[i] = _pollOrder[j];
+            _pollOrder[j] = i;
+        }
+
+        PrepareLockOrder();
+    }
+
+    private static int NextRandom(int n)
+    {
+        if (t_random.Next() == 0) t_random = new FastRandom((ulong)Environment.CurrentManagedThreadId * 0x9E3779B97F4A7C15UL + (ulong)Environment.TickCount64);
+        return t_random.NextBelow(n);
+    }
+
+    /// <summary>Distinct non-nil channels sorted by id (insertion sort: a handful of cases).</summary>
+    private void PrepareLockOrder()
+    {
+        int n = 0;
+        for (int i = 0; i < Count; i++)
+        {
+            var chan = Nodes[i].Channel;
+            if (chan is null) continue;
+            long id = chan.Id;
+            int j = n;
+            bool duplicate = false;
+            while (j > 0)
+            {
+                long other = Nodes[_lockOrder[j - 1]].Channel!.Id;
+                if (other == id)
+                {
+                    duplicate = true;
+                    break;
+                }
+
+                if (other < id) break;
+                j--;
+            }
+
+            if (duplicate) continue;
+            Array.Copy(_lockOrder, j, _lockOrder, j + 1, n - j);
+            _lockOrder[j] = i;
+            n++;
+        }
+
+        _lockCount = n;
+    }
+
+    private void LockAll()
+    {
+        for (int k = 0; k < _lockCount; k++) Nodes[_lockOrder[k]].Channel!.Lock();
+    }
+
+    private void UnlockAll()
+    {
+        for (int k = _lockCount - 1; k >= 0; k--) Nodes[_lockOrder[k]].Channel!.Unlock();
+    }
+}

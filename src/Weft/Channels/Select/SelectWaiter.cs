@@ -1,0 +1,36 @@
+using Weft.Scheduling;
+
+namespace Weft.Channels;
+
+/// <summary>
+/// One case of a select while it waits: a waiter on one channel's queue. All cases of one select share a
+/// <see cref="SelectState"/>, whose <see cref="SelectState.Done"/> flag is the single "won" bit: the first case to be
+/// claimed wins, and every other case becomes a stale entry that wakers skip (Go's <c>selectDone</c>).
+/// </summary>
+internal sealed class SelectWaiter : Waiter
+{
+    internal SelectWaiter(SelectState state, int caseIndex)
+    {
+        State = state;
+        CaseIndex = caseIndex;
+    }
+
+    internal readonly SelectState State;
+    internal readonly int CaseIndex;
+
+    /// <summary>The case's channel, or null (a nil channel case).</summary>
+    internal ISelectableChan? Channel;
+
+    internal bool IsSend;
+
+    internal override bool TryClaim()
+    {
+        if (Interlocked.CompareExchange(ref State.Done, 1, 0) != 0) return false;
+        State.Winner = CaseIndex;
+        return true;
+    }
+
+    internal override bool CanClaim => Volatile.Read(ref State.Done) == 0;
+
+    internal override void Wake() => State.Wake();
+}

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using Weft.Scheduling;
+
+namespace Weft.Channels;
+
+/// <summary>
+/// A FIFO of parked operations (Go's <c>waitq</c>), linked through the waiters themselves. Caller holds the owning
+/// channel's lock for every method.
+/// </summary>
+internal struct WaitQueue
+{
+    private Waiter? _first;
+    private Waiter? _last;
+
+    public readonly bool IsEmpty => _first is null;
+
+    public readonly Waiter? First => _first;
+
+    public void Enqueue(Waiter w)
+    {
+        Debug.Assert(!w.Enqueued, "WaitQueue.Enqueue: waiter already in a queue");
+        w.Next = null;
+        w.Prev = _last;
+        if (_last is null) _first = w;
+        else _last.Next = w;
+        _last = w;
+        w.Enqueued = true;
+    }
+
+    /// <summary>Unlinks <paramref name="w"/> if it is in this queue; returns whether it was.</summary>
+    public bool Remove(Waiter w)
+    {
+        if (!w.Enqueued) return false;
+        if (w.Prev is null) _first = w.Next;
+        else w.Prev.Next = w.Next;
+        if (w.Next is null) _last = w.Prev;
+        else w.Next.Prev = w.Prev;
+        w.Next = w.Prev = null;
+        w.Enqueued = false;
+        return true;
+    }
+
+    /// <summary>
+    /// Removes and returns the first waiter that can still be claimed. Select waiters whose select already won
+    /// through another case are dropped on the way (Go's <c>dequeue</c> skipping a lost <c>selectDone</c>).
+    /// </summary>
+    public Waiter? DequeueClaimable()
+    {
+        while (_first is { } w)
+        {
+            Remove(w);
+            if (w.TryClaim()) return w;
+        }
+
+        return null;
+    }
+
+    /// <summary>True when some waiter could still be claimed (stale select waiters do not count).</summary>
+    public readonly bool HasClaimable()
+    {
+        for (var w = _first; w is not null; w = w.Next)
+            if (w.CanClaim) return true;
+        return false;
+    }
+}
