@@ -71,9 +71,7 @@ public sealed class WorkloadTests
     public void Skynet_over_channels_sums_every_leaf()
     {
         Assert.Equal(Skynet.ExpectedSum(10_000), SkynetWorkload.Tasks(10_000));
-#if WEFT_CHANNELS
         Assert.Equal(Skynet.ExpectedSum(10_000), SkynetWorkload.Weft(10_000));
-#endif
     }
 
     [Fact]
