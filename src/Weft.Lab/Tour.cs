@@ -151,7 +151,7 @@ public static class Tour
 
         var (tasksHog, weftHog) = (rows[0].Hog!, rows[1].Hog!);
         string reading = $"Beside the hogs, a Task's 1 ms timer woke up to {V(tasksHog.Value("worst_late_ms"), "ms")} late, a goroutine's up to " +
-                         $"{V(weftHog.Value("worst_late_ms"), "ms")} (Go: ~40 ms); beside the blocking calls the Task sleeper kept " +
+                         $"{V(weftHog.Value("worst_late_ms"), "ms")}; beside the blocking calls the Task sleeper kept " +
                          $"{Pct(rows[0].Blocking.Value("ratio"))} of its rate, the goroutine {Pct(rows[1].Blocking.Value("ratio"))}" +
                          (rows.Count > 2 ? $", {Pct(rows[2].Blocking.Value("ratio"))} with Go.Blocking." : " (sysmon's hand-off is not in this build yet).");
         return new TourTable(table, reading);
