@@ -34,9 +34,12 @@ public static class Format
     /// <summary>A ratio like <c>0.25×</c>.</summary>
     public static string Ratio(double r) => double.IsNaN(r) || double.IsInfinity(r) ? "—" : r.ToString(r < 10 ? "0.00" : r < 100 ? "0.0" : "#,0", CultureInfo.InvariantCulture) + "×";
 
-    /// <summary><paramref name="value"/> ÷ <paramref name="baseline"/>, or NaN when either is missing or the baseline is 0.</summary>
+    /// <summary>
+    /// <paramref name="value"/> ÷ <paramref name="baseline"/>, or NaN when either is missing or the baseline is 0 as
+    /// printed (below 0.0005: a ratio to noise means nothing).
+    /// </summary>
     public static double RatioOf(double? value, double? baseline) =>
-        value is { } v && baseline is { } b && b != 0 ? v / b : double.NaN;
+        value is { } v && baseline is { } b && Math.Abs(b) >= 0.0005 ? v / b : double.NaN;
 }
 
 /// <summary>The results of one bench or compare run: every model's run of every workload, plus notes.</summary>

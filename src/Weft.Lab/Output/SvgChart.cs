@@ -51,15 +51,20 @@ public static class SvgChart
             body.Append(CultureInfo.InvariantCulture, $"<g class=\"workload\" data-workload=\"{Esc(workload)}\">\n");
             y += 14;
             long size = report.SizeOf(workload);
-            body.Append(Text(10, y, workload + (spec is null ? "" : " — " + spec.Description) +
-                (size > 0 ? $" (ran at {size:N0} {spec?.SizeUnit ?? ""})".Replace(" )", ")") : ""), 15, "bold"));
+            body.Append(Text(10, y, workload + (spec is null ? "" : " — " + spec.Description), 15, "bold"));
+            if (size > 0)
+            {
+                y += 15;
+                body.Append(Text(10, y, $"ran at {size:N0} {spec?.SizeUnit ?? ""}".TrimEnd(), 11, null, "#555"));
+            }
+
             y += 8;
             foreach (var row in rows.Where(r => r.Workload == workload))
             {
                 var values = report.ModelsSeen
                     .Select(m => (Model: m, Value: report.Value(workload, row.Figure, m)))
                     .Where(v => v.Value is { } x && double.IsFinite(x))
-                    .Select(v => (v.Model, Value: v.Value!.Value))
+                    .Select(v => (v.Model, Value: Shown(v.Value!.Value)))
                     .ToList();
                 if (values.Count == 0) continue;
                 bool lower = spec?.Figures.FirstOrDefault(f => f.Name == row.Figure)?.LowerIsBetter ?? true;
@@ -89,10 +94,10 @@ public static class SvgChart
         }
 
         var notes = MarkdownTable.NotesOf(report);
-        foreach (var n in notes.Take(30))
+        foreach (var line in notes.Take(40).SelectMany(n => Wrap("note: " + n, 150)))
         {
             y += 14;
-            body.Append(Text(10, y, "note: " + n, 10, null, "#666"));
+            body.Append(Text(10, y, line, 10, null, "#666"));
         }
 
         y += 16;
@@ -104,6 +109,23 @@ public static class SvgChart
         sb.Append(body);
         sb.Append("</svg>\n");
         return sb.ToString();
+    }
+
+    /// <summary>A value as drawn: what prints as 0 (below 0.0005) is drawn as 0, so noise does not get a long bar.</summary>
+    public static double Shown(double value) => Math.Abs(value) < 0.0005 ? 0 : value;
+
+    /// <summary>Splits a text into lines of at most <paramref name="width"/> characters, at spaces where possible.</summary>
+    public static IEnumerable<string> Wrap(string text, int width)
+    {
+        while (text.Length > width)
+        {
+            int cut = text.LastIndexOf(' ', width);
+            if (cut <= 0) cut = width;
+            yield return text[..cut];
+            text = "    " + text[cut..].TrimStart();
+        }
+
+        yield return text;
     }
 
     /// <summary>The bar length as a fraction of the longest, linear or logarithmic (a decade floor below the smallest value).</summary>

@@ -77,12 +77,21 @@ public sealed class OutputTests
         var doc = XDocument.Parse(SvgChart.Render(report));
         XNamespace svg = "http://www.w3.org/2000/svg";
         Assert.Equal(svg + "svg", doc.Root!.Name);
-        Assert.Contains("(ran at 1,000,000 leaves (a power of 10))", doc.ToString());
+        Assert.Contains("ran at 1,000,000 leaves (a power of 10)", doc.ToString());
         var groups = doc.Descendants(svg + "g").Where(g => (string?)g.Attribute("class") == "workload").ToList();
         Assert.Equal(["skynet", "spawn"], groups.Select(g => (string)g.Attribute("data-workload")!));
         var skynetBars = groups[0].Descendants(svg + "rect").Where(r => (string?)r.Attribute("class") == "bar").ToList();
         Assert.Equal(["weft", "tasks", "go"], skynetBars.Select(b => (string)b.Attribute("data-model")!));
         Assert.All(skynetBars, b => Assert.True(int.Parse((string)b.Attribute("width")!) > 0));
+    }
+
+    [Fact]
+    public void Ratios_to_a_value_that_prints_as_zero_are_not_shown()
+    {
+        Assert.True(double.IsNaN(Format.RatioOf(0.001, 0.0001)));
+        Assert.Equal(0.5, Format.RatioOf(1, 2));
+        Assert.Equal(0, SvgChart.Shown(0.0003));
+        Assert.Equal(["note: aaa bbb", "    ccc"], SvgChart.Wrap("note: aaa bbb ccc", 14));
     }
 
     [Fact]
