@@ -49,12 +49,22 @@ public static class Program
         var workloads = new Option<string?>("--workloads") { Description = $"comma-separated workloads (default all): {workloadNames}" };
         var markdown = new Option<bool>("--markdown") { Description = "print the table as GitHub markdown" };
         var chart = new Option<string?>("--chart") { Description = "also write a grouped bar chart to this SVG file" };
+        var input = new Option<string?>("--input")
+        {
+            Description = "render the table/markdown/chart from JSON lines saved by an earlier --json run instead of measuring",
+        };
         var compare = new Command("compare", "every workload × every available model (weft, tasks, threads, go, erlang, node), with ratios to weft")
         {
-            workloads, models, size, quick, noWarmup, json, markdown, chart, peerTimeout,
+            workloads, models, size, quick, noWarmup, json, markdown, chart, peerTimeout, input,
         };
         compare.SetAction(r => Guard(() =>
         {
+            if (r.GetValue(input) is { } file)
+            {
+                var saved = CompareCommand.FromJsonLines(File.ReadLines(file));
+                return CompareCommand.Render(saved, r.GetValue(json), r.GetValue(markdown), r.GetValue(chart), Console.Out, Console.Error);
+            }
+
             var plan = new RunPlan
             {
                 Workloads = WorkloadRegistry.Select(r.GetValue(workloads)),
@@ -82,7 +92,7 @@ public static class Program
         {
             return action();
         }
-        catch (Exception e) when (e is ArgumentException or FormatException)
+        catch (Exception e) when (e is ArgumentException or FormatException or IOException)
         {
             Console.Error.WriteLine("error: " + e.Message);
             return 2;

@@ -18,6 +18,45 @@ public static class CompareCommand
         {
             if (json) JsonLines.Write(output, run.Figures);
         });
+        return Render(report, json, markdown, chart, output, progress, jsonWritten: true);
+    }
+
+    /// <summary>
+    /// Rebuilds a report from JSON lines saved by an earlier <c>--json</c> run (bench or compare), so its table and
+    /// chart can be rendered again without measuring. Lines that are not figures are skipped.
+    /// </summary>
+    public static Report FromJsonLines(IEnumerable<string> lines)
+    {
+        var report = new Report();
+        report.ModelOrder.AddRange(RunPlan.AllModels);
+        var figures = new List<Figure>();
+        foreach (var line in lines)
+        {
+            if (!line.TrimStart().StartsWith('{')) continue;
+            try
+            {
+                figures.Add(JsonLines.Parse(line));
+            }
+            catch (System.Text.Json.JsonException)
+            {
+            }
+            catch (KeyNotFoundException)
+            {
+            }
+        }
+
+        foreach (var g in figures.GroupBy(f => (f.Workload, f.Model)))
+            report.Runs.Add(new ModelRun(g.Key.Workload, g.Key.Model, g.ToList()));
+        return report;
+    }
+
+    /// <summary>
+    /// Prints a report as JSON lines (unless <paramref name="jsonWritten"/>: they were streamed while measuring), the
+    /// markdown table, or the console table, and writes the chart; returns 1 when a run failed.
+    /// </summary>
+    public static int Render(Report report, bool json, bool markdown, string? chart, TextWriter output, TextWriter progress, bool jsonWritten = false)
+    {
+        if (json && !jsonWritten) JsonLines.Write(output, report.Figures);
         if (markdown) output.Write(MarkdownTable.Render(report));
         else if (!json)
         {

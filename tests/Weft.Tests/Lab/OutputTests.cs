@@ -86,6 +86,21 @@ public sealed class OutputTests
     }
 
     [Fact]
+    public void A_saved_json_run_renders_again_without_measuring()
+    {
+        var sw = new StringWriter();
+        JsonLines.Write(sw, SampleReport().Figures);
+        var lines = ("… progress\n" + sw + "not json\n").Split('\n');
+        var report = Weft.Lab.Commands.CompareCommand.FromJsonLines(lines);
+        Assert.Equal(["skynet", "spawn"], report.WorkloadsSeen);
+        Assert.Equal(["weft", "tasks", "threads", "go"], report.ModelsSeen);
+        Assert.Equal(1561, report.Value("skynet", "ms", "go"));
+        var md = new StringWriter();
+        Assert.Equal(0, Weft.Lab.Commands.CompareCommand.Render(report, json: false, markdown: true, chart: null, md, new StringWriter()));
+        Assert.Contains("| skynet | ms (ms) | 312.5 | 1,250 (4.00×) | — | 1,561 (5.00×) |", md.ToString());
+    }
+
+    [Fact]
     public void Ratios_to_a_value_that_prints_as_zero_are_not_shown()
     {
         Assert.True(double.IsNaN(Format.RatioOf(0.001, 0.0001)));
