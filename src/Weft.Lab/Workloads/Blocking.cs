@@ -114,6 +114,7 @@ public sealed class BlockingWorkload : Workload
                 }
             }
 
+            sampler.Sample();
             return await SleepWorkload.WeftSleeper(end.Start(milliseconds));
         });
         blockersDone.Wait();
@@ -179,6 +180,7 @@ public sealed class BlockingWorkload : Workload
                 });
             }
 
+            sampler.Sample();
             return SleepWorkload.TaskSleeper(end.Start(milliseconds));
         }).GetAwaiter().GetResult();
         Task.WaitAll(blockers);
@@ -208,6 +210,7 @@ public sealed class BlockingWorkload : Workload
         }
 
         double beside = 0;
+        sampler.Sample(); // every blocker thread is running now (Thread.Start returns once it runs)
         long until = end.Start(milliseconds);
         var sleeper = new Thread(() => beside = SleepWorkload.ThreadSleeper(until)) { IsBackground = true };
         sleeper.Start();

@@ -5,7 +5,8 @@ namespace Weft.Lab.Workloads;
 
 /// <summary>
 /// <c>sleep</c>: one unit sleeping 1 ms in a loop for a fixed time (1 s). Figure: <c>wakeups_per_s</c> (1,000 is the
-/// ceiling; timer resolution and scheduling delays pull it down). The loop is shared with <c>blocking</c>.
+/// ceiling; timer resolution and scheduling delays pull it down). The loop is shared with <c>blocking</c>; it
+/// sleeps at least once, so a sleeper that starts late still reports a rate.
 /// </summary>
 public sealed class SleepWorkload : Workload
 {
@@ -54,11 +55,12 @@ public sealed class SleepWorkload : Workload
     {
         long t0 = Stopwatch.GetTimestamp();
         int n = 0;
-        while (Stopwatch.GetTimestamp() < end)
+        do
         {
             await Go.Sleep(TimeSpan.FromMilliseconds(1));
             n++;
         }
+        while (Stopwatch.GetTimestamp() < end);
 
         return n / (Measure.MillisecondsSince(t0) / 1000);
     }
@@ -72,11 +74,12 @@ public sealed class SleepWorkload : Workload
     {
         long t0 = Stopwatch.GetTimestamp();
         int n = 0;
-        while (Stopwatch.GetTimestamp() < end)
+        do
         {
             await Task.Delay(1);
             n++;
         }
+        while (Stopwatch.GetTimestamp() < end);
 
         return n / (Measure.MillisecondsSince(t0) / 1000);
     }
@@ -97,11 +100,12 @@ public sealed class SleepWorkload : Workload
     {
         long t0 = Stopwatch.GetTimestamp();
         int n = 0;
-        while (Stopwatch.GetTimestamp() < end)
+        do
         {
             Thread.Sleep(1);
             n++;
         }
+        while (Stopwatch.GetTimestamp() < end);
 
         return n / (Measure.MillisecondsSince(t0) / 1000);
     }
