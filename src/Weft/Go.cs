@@ -84,6 +84,90 @@ public static class Go
         return new SleepAwaitable(double.IsPositiveInfinity(milliseconds) ? long.MaxValue : (long)Math.Min(long.MaxValue, milliseconds * 1e6));
     }
 
+    /// <summary>
+    /// Runs a call that blocks its OS thread (file or socket I/O, a native call, a lock) as Go runs a system call:
+    /// the goroutine's P is left for sysmon to hand to another thread if the call lasts, so the other goroutines keep
+    /// running; a short call keeps its P. On return the goroutine takes back its P, or any idle P, or waits its turn
+    /// for one. Outside goroutines it just runs the call.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="call"/> is null.</exception>
+    public static void Blocking(Action call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var m = M.Current;
+        var g = G.Current;
+        if (m is null || g is null)
+        {
+            call();
+            return;
+        }
+
+        var scheduler = m.Scheduler;
+        var oldP = scheduler.EnterBlocking(m, g);
+        try
+        {
+            call();
+        }
+        finally
+        {
+            scheduler.ExitBlocking(m, g, oldP);
+        }
+    }
+
+    /// <summary>Runs a blocking call and returns its result (see <see cref="Blocking(Action)"/>).</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="call"/> is null.</exception>
+    public static T Blocking<T>(Func<T> call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var m = M.Current;
+        var g = G.Current;
+        if (m is null || g is null) return call();
+        var scheduler = m.Scheduler;
+        var oldP = scheduler.EnterBlocking(m, g);
+        try
+        {
+            return call();
+        }
+        finally
+        {
+            scheduler.ExitBlocking(m, g, oldP);
+        }
+    }
+
+    /// <summary>
+    /// Wires the current goroutine to its OS thread (Go's <c>runtime.LockOSThread</c>): until a matching
+    /// <see cref="UnlockOSThread"/>, the goroutine runs only on this thread and the thread runs only it. Calls nest.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Called outside a goroutine.</exception>
+    public static void LockOSThread()
+    {
+        var (m, g) = CurrentOrThrow(nameof(LockOSThread));
+        m.Scheduler.LockOSThread(m, g);
+    }
+
+    /// <summary>Undoes one <see cref="LockOSThread"/>; does nothing if the goroutine is not locked.</summary>
+    /// <exception cref="InvalidOperationException">Called outside a goroutine.</exception>
+    public static void UnlockOSThread()
+    {
+        var (m, g) = CurrentOrThrow(nameof(UnlockOSThread));
+        m.Scheduler.UnlockOSThread(m, g);
+    }
+
+    private static (M, G) CurrentOrThrow(string method)
+    {
+        var g = G.Current;
+        var m = M.Current;
+        if (g is null || m is null) throw new InvalidOperationException($"Go.{method} must be called from a goroutine.");
+        return (m, g);
+    }
+
+    /// <summary>
+    /// Every goroutine of the current runtime in Go's traceback shape: <c>goroutine 7 [chan receive, 3 minutes]:</c>,
+    /// the async frames it is suspended in (innermost first), and <c>created by ...</c> when
+    /// <see cref="GoOptions.TrackCreationSites"/> is on.
+    /// </summary>
+    public static string Dump() => GoRuntime.CurrentOrDefault.Dump();
+
     /// <summary>The number of goroutines that exist in the current runtime.</summary>
     public static int NumGoroutine => GoRuntime.CurrentOrDefault.NumGoroutine;
 

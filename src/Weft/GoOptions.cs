@@ -18,6 +18,19 @@ public sealed class GoOptions
     /// </summary>
     public Action<GoroutinePanic>? PanicHandler { get; init; }
 
+    /// <summary>
+    /// How long a goroutine may run before sysmon asks it to yield at its next await point (Go: 10 ms). A step that
+    /// still has not reached an await point a time slice later loses its P to another M.
+    /// </summary>
+    public TimeSpan TimeSlice { get; init; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>
+    /// Fail <see cref="GoRuntime.Run(Func{GoTask})"/> with a <see cref="DeadlockException"/> when no goroutine can
+    /// ever run again (default true). Goroutines woken only by code outside the runtime (a plain thread sending on a
+    /// channel it has not yet started waiting on) look deadlocked; turn this off for such programs.
+    /// </summary>
+    public bool DetectDeadlocks { get; init; } = true;
+
     /// <summary>Record where each goroutine was created, for dumps (costs a stack trace per start).</summary>
     public bool TrackCreationSites { get; init; }
 

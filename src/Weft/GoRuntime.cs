@@ -31,8 +31,11 @@ public sealed class GoRuntime : IDisposable, IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(options), Options.MaxThreads, "GoOptions.MaxThreads must be at least 1.");
         Debug = DebugSettings.Parse(Options.Debug ?? Environment.GetEnvironmentVariable("WEFT_DEBUG"));
         DiagnosticOutput = Options.DiagnosticOutput ?? Console.Error;
+        if (Options.TimeSlice <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(options), Options.TimeSlice, "GoOptions.TimeSlice must be positive.");
         Scheduler = new Scheduler(this, Options.MaxProcs ?? MaxProcsDefault.Resolve());
         StartedAt = Stopwatch.GetTimestamp();
+        SigQuit.Register(this);
         if (Debug.SchedTraceMilliseconds > 0) _schedTrace = new SchedTrace(this, Debug.SchedTraceMilliseconds);
     }
 
@@ -143,7 +146,7 @@ public sealed class GoRuntime : IDisposable, IAsyncDisposable
     public void Run(Func<GoTask> main)
     {
         ThrowIfInsideGoroutine(nameof(Run));
-        Spawn(main).AsTask().GetAwaiter().GetResult();
+        RunAsync(main).GetAwaiter().GetResult();
     }
 
     /// <summary>Runs <paramref name="main"/> as a goroutine, blocks until it returns, and returns its result.</summary>
@@ -152,16 +155,58 @@ public sealed class GoRuntime : IDisposable, IAsyncDisposable
     public T Run<T>(Func<GoTask<T>> main)
     {
         ThrowIfInsideGoroutine(nameof(Run));
-        return Spawn(main).AsTask().GetAwaiter().GetResult();
+        return RunAsync(main).GetAwaiter().GetResult();
     }
 
-    /// <summary>Runs <paramref name="main"/> as a goroutine; the task completes when it returns.</summary>
+    /// <summary>
+    /// Runs <paramref name="main"/> as a goroutine; the task completes when it returns, or fails with a
+    /// <see cref="DeadlockException"/> when no goroutine can ever run again.
+    /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="main"/> is null.</exception>
-    public Task RunAsync(Func<GoTask> main) => Spawn(main).AsTask();
+    public Task RunAsync(Func<GoTask> main)
+    {
+        var spawned = new SpawnedVoidBody(main ?? throw new ArgumentNullException(nameof(main)));
+        return TrackRun(spawned, new GoTask(spawned).AsTask());
+    }
 
-    /// <summary>Runs <paramref name="main"/> as a goroutine; the task completes with its result.</summary>
+    /// <summary>Runs <paramref name="main"/> as a goroutine; the task completes with its result (or a deadlock).</summary>
     /// <exception cref="ArgumentNullException"><paramref name="main"/> is null.</exception>
-    public Task<T> RunAsync<T>(Func<GoTask<T>> main) => Spawn(main).AsTask();
+    public Task<T> RunAsync<T>(Func<GoTask<T>> main)
+    {
+        var spawned = new SpawnedBody<T>(main ?? throw new ArgumentNullException(nameof(main)));
+        return TrackRun(spawned, new GoTask<T>(spawned).AsTask());
+    }
+
+    private TTask TrackRun<TTask>(GoFrame spawned, TTask task) where TTask : Task
+    {
+        lock (_runs) _runs.Add(spawned);
+        task.ContinueWith(static (_, s) =>
+        {
+            var (runtime, frame) = ((GoRuntime, GoFrame))s!;
+            lock (runtime._runs) runtime._runs.Remove(frame);
+        }, (this, spawned), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        StartCore(spawned);
+        return task;
+    }
+
+    /// <summary>The bodies of the Run/RunAsync calls in progress (a deadlock fails them).</summary>
+    private readonly List<GoFrame> _runs = new();
+
+    internal bool HasActiveRuns
+    {
+        get
+        {
+            lock (_runs) return _runs.Count > 0;
+        }
+    }
+
+    /// <summary>The deadlock check found that nothing can run again: fail every Run in progress.</summary>
+    internal void OnDeadlock(DeadlockException exception)
+    {
+        GoFrame[] runs;
+        lock (_runs) runs = _runs.ToArray();
+        foreach (var run in runs) run.TryFail(exception);
+    }
 
     private static void ThrowIfInsideGoroutine(string method)
     {
@@ -183,6 +228,7 @@ public sealed class GoRuntime : IDisposable, IAsyncDisposable
             throw new InvalidOperationException("GoRuntime.Default lives as long as the process and cannot be shut down.");
         Interlocked.Exchange(ref _disposed, 1);
         _schedTrace?.Dispose();
+        SigQuit.Unregister(this);
         return Scheduler.ShutdownAsync();
     }
 
@@ -208,7 +254,7 @@ public sealed class GoRuntime : IDisposable, IAsyncDisposable
 
     // ---- internal services -----------------------------------------------------------------------------
 
-    internal void OnGoroutineExit(G g) => Scheduler.OnGoroutineExit();
+    internal void OnGoroutineExit(G g) => Scheduler.OnGoroutineExit(g);
 
     /// <summary>Restores the default ExecutionContext on an M after a frame that changed it.</summary>
     internal void RestoreThreadContext()
@@ -252,6 +298,40 @@ public sealed class GoRuntime : IDisposable, IAsyncDisposable
         }
 
         Environment.Exit(2);
+    }
+
+    /// <summary>Every goroutine of this runtime in Go's traceback shape (see <see cref="Go.Dump"/>).</summary>
+    public string Dump() => GoroutineDump.Format(Scheduler.Registry.Snapshot().Where(g => !g.Exited));
+
+    private int _blockWarned;
+
+    /// <summary>
+    /// Sysmon took the P of an M stuck in one step of <paramref name="g"/>: record it for the dump, and under
+    /// <c>WEFT_DEBUG=blockwarn=1</c> print one warning line (once per runtime).
+    /// </summary>
+    internal void OnStuckStep(G? g, bool blocked, long stepNs)
+    {
+        long ms = stepNs / 1_000_000;
+        if (g is not null)
+        {
+            var extras = g.Extras;
+            extras.StuckCount++;
+            extras.LongestStuckMs = Math.Max(extras.LongestStuckMs, ms);
+            extras.LastStuckWasBlocked = blocked;
+        }
+
+        if (!Debug.BlockWarn || Interlocked.Exchange(ref _blockWarned, 1) != 0) return;
+        var what = blocked ? "blocked its thread" : "ran without reaching an await point";
+        var site = g?.ExtrasOrNull?.CreationSite is { } cs ? $" (created by {cs})" : "";
+        var output = DiagnosticOutput;
+        lock (output)
+        {
+            output.WriteLine(
+                $"weft: goroutine {g?.Id ?? 0}{site} {what} for {ms} ms; sysmon handed its P to another thread. " +
+                (blocked ? "Wrap blocking calls in Go.Blocking(...)." : "Long computations should await Go.Yield() now and then.") +
+                " (reported once)");
+            output.Flush();
+        }
     }
 
     internal void RecordCreation(G g)

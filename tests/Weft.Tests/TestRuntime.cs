@@ -31,7 +31,7 @@ public sealed class TestRuntime : IDisposable
     public void Run(Func<GoTask> main)
     {
         var task = Runtime.RunAsync(main);
-        if (!task.Wait(HangGuard)) throw new TimeoutException("The goroutine did not finish within the hang guard.");
+        WaitWithHangGuard(task);
         task.GetAwaiter().GetResult();
     }
 
@@ -39,13 +39,39 @@ public sealed class TestRuntime : IDisposable
     public T Run<T>(Func<GoTask<T>> main)
     {
         var task = Runtime.RunAsync(main);
-        if (!task.Wait(HangGuard)) throw new TimeoutException("The goroutine did not finish within the hang guard.");
+        WaitWithHangGuard(task);
         return task.GetAwaiter().GetResult();
     }
 
+    /// <summary>Waits for completion (not for success: the caller observes the outcome) with the hang guard.</summary>
+    public static void WaitWithHangGuard(Task task)
+    {
+        if (!((IAsyncResult)task).AsyncWaitHandle.WaitOne(HangGuard))
+            throw new TimeoutException("The goroutine did not finish within the hang guard.");
+    }
+
+    private bool _ignoreLeaks;
+
+    /// <summary>The test leaves goroutines parked on purpose (a deadlock, a select {}): skip the leak check.</summary>
+    public void IgnoreLeaks() => _ignoreLeaks = true;
+
     public void Dispose()
     {
+        Exception? leak = null;
+        if (!_ignoreLeaks)
+        {
+            try
+            {
+                GoLeak.VerifyNone(Runtime);
+            }
+            catch (GoroutineLeakException e)
+            {
+                leak = e;
+            }
+        }
+
         if (!Runtime.ShutdownAsync().Wait(HangGuard)) throw new TimeoutException("The runtime's threads did not exit.");
+        if (leak is not null) throw leak;
         if (!Panics.IsEmpty) throw new Xunit.Sdk.XunitException("Unexpected panic: " + Panics.First().Exception);
     }
 }

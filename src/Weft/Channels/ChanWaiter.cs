@@ -8,10 +8,12 @@ namespace Weft.Channels;
 /// continuation runs on the ThreadPool), for elements that do not fit the inline slot, with a cancellation token,
 /// or when the goroutine's own waiter is busy (un-awaited GoTask calls).
 /// </summary>
-internal sealed class ChanWaiter<T> : TypedWaiter<T>
+internal sealed class ChanWaiter<T> : TypedWaiter<T>, IChanWaiter
 {
     /// <summary>The goroutine to ready with <see cref="Waiter.Frame"/>, or null outside goroutines.</summary>
     internal G? Goroutine;
+
+    G? IChanWaiter.Goroutine => Goroutine;
 
     /// <summary>Outside goroutines: the continuation to queue to the ThreadPool (when <see cref="Waiter.Frame"/> is null).</summary>
     internal Action? Continuation;
@@ -21,10 +23,13 @@ internal sealed class ChanWaiter<T> : TypedWaiter<T>
 
     internal CancellationTokenRegistration Registration;
 
+    /// <summary>The operation's cancellation token (a cancellable operation always uses a ChanWaiter).</summary>
+    internal CancellationToken Token;
+
     internal ChanWaiter(G? goroutine) => Goroutine = goroutine;
 
     /// <summary>Routes the wake-up: a goroutine frame, a frame outside goroutines, or a plain continuation.</summary>
-    internal void SetResumption(GoFrame? frame, Action continuation)
+    public void SetResumption(GoFrame? frame, Action continuation)
     {
         if (Goroutine is { } g)
         {
@@ -51,8 +56,22 @@ internal sealed class ChanWaiter<T> : TypedWaiter<T>
 
     internal override void Wake()
     {
-        if (Goroutine is { } g) g.Ready(Frame!);
-        else if (Frame is { } frame) frame.Wake();
+        if (Goroutine is { } g)
+        {
+            g.Ready(Frame!);
+            return;
+        }
+
+        ExternalWaiters.Exit();
+        if (Frame is { } frame) frame.Wake();
         else ThreadPool.UnsafeQueueUserWorkItem(static c => ((Action)c!)(), Continuation!, preferLocal: false);
     }
+}
+
+/// <summary>The type-independent side of <see cref="ChanWaiter{T}"/>.</summary>
+internal interface IChanWaiter
+{
+    G? Goroutine { get; }
+
+    void SetResumption(GoFrame? frame, Action continuation);
 }

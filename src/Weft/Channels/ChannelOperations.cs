@@ -18,55 +18,69 @@ internal enum OperationMode : byte
 
     /// <summary>Parked on a dedicated <see cref="ChanWaiter{T}"/>.</summary>
     OnWaiter,
+
+    /// <summary>Completed synchronously, but sysmon asked the goroutine to yield: suspend anyway (requeue), then return the result.</summary>
+    DonePreempted,
 }
 
 /// <summary>
 /// The state machine of one receive, shared by the receive awaiters. IsCompleted tries the receive and, if it must
-/// wait, chooses the waiter (decided there because the awaiter struct is copied into the suspended frame right
-/// after IsCompleted, and read back by GetResult).
+/// wait, chooses the waiter (decided there because the awaiter struct is copied into the suspended frame right after
+/// IsCompleted and read back by GetResult). Kept small: it is stored in every frame suspended on a receive.
 /// </summary>
 internal struct ReceiveOperation<T>
 {
     private readonly Chan<T>? _chan;
-    private readonly CancellationToken _token;
+
+    /// <summary>
+    /// Before IsCompleted: a <see cref="ChanWaiter{T}"/> carrying the token of a cancellable receive, or null.
+    /// After: the goroutine (OnGoroutine, DonePreempted) or the dedicated waiter (OnWaiter).
+    /// </summary>
+    private Waiter? _waiter;
+
     private T _value;
     private bool _ok;
     private OperationMode _mode;
-    private ChanWaiter<T>? _waiter;
-
-    /// <summary>The goroutine running the operation (null outside goroutines), looked up once: thread statics are slow.</summary>
-    private G? _g;
 
     public ReceiveOperation(Chan<T>? chan, CancellationToken token)
     {
         _chan = chan;
-        _token = token;
+        _waiter = token.CanBeCanceled ? new ChanWaiter<T>(null) { Token = token } : null;
         _value = default!;
         _ok = false;
         _mode = OperationMode.Pending;
-        _waiter = null;
-        _g = null;
     }
 
     public bool IsCompleted
     {
         get
         {
-            _token.ThrowIfCancellationRequested();
+            var cancellable = _waiter as ChanWaiter<T>;
+            cancellable?.Token.ThrowIfCancellationRequested();
             if (_chan is not null && _chan.TryReceive(out _value, out _ok))
             {
+                if (Preemption.ShouldYield(out var preempted))
+                {
+                    _waiter = preempted;
+                    _mode = OperationMode.DonePreempted;
+                    return false;
+                }
+
                 _mode = OperationMode.Done;
                 return true;
             }
 
-            var g = _g = G.Current;
-            if (g is not null && ElemSlot<T>.FitsInline && !g.WaiterInUse && !_token.CanBeCanceled)
+            var g = G.Current;
+            if (cancellable is null && g is not null && ElemSlot<T>.FitsInline && !g.WaiterInUse)
             {
+                _waiter = g;
                 _mode = OperationMode.OnGoroutine;
             }
             else
             {
-                _waiter = new ChanWaiter<T>(g);
+                var waiter = cancellable ?? new ChanWaiter<T>(g);
+                waiter.Goroutine = g;
+                _waiter = waiter;
                 _mode = OperationMode.OnWaiter;
             }
 
@@ -76,47 +90,30 @@ internal struct ReceiveOperation<T>
 
     public void OnCompleted(Action continuation)
     {
-        var frame = GoFrame.TakeSuspending(continuation, _g);
-        Waiter waiter;
-        if (_mode == OperationMode.OnGoroutine)
-        {
-            var g = _g!;
-            g.Frame = frame is not null && frame.Owner == g
-                ? frame
-                : new CallbackFrame(g, static c => ((Action)c!)(), continuation);
-            g.WaiterInUse = true;
-            waiter = g;
-        }
-        else
-        {
-            _waiter!.SetResumption(frame, continuation);
-            waiter = _waiter;
-        }
-
-        if (_g is { } current && waiter.Frame is { } parked && parked.Owner == current)
-            current.NotePark(parked, _chan is null ? WaitReason.ChanReceiveNil : WaitReason.ChanReceive);
-
+        var waiter = ChannelParking.Prepare(_mode, _waiter!, continuation, _chan is null ? WaitReason.ChanReceiveNil : WaitReason.ChanReceive);
+        if (waiter is null) return; // yielded (preempted)
+        var dedicated = waiter as ChanWaiter<T>;
         if (_chan is null)
         {
             // A nil channel never becomes ready; only a cancellation can end the wait.
-            if (_waiter is not null && _token.CanBeCanceled)
-                _waiter.Registration = _token.UnsafeRegister(static s => ((ChanWaiter<T>)s!).CancelDetached(), _waiter);
+            if (dedicated is not null && dedicated.Token.CanBeCanceled)
+                dedicated.Registration = dedicated.Token.UnsafeRegister(static s => ((ChanWaiter<T>)s!).CancelDetached(), dedicated);
             return;
         }
 
         // Register before parking (so GetResult always sees the registration), and re-check after: a cancellation
         // that fired before the waiter was enqueued found nothing to withdraw.
-        if (_waiter is not null && _token.CanBeCanceled)
+        if (dedicated is not null && dedicated.Token.CanBeCanceled)
         {
-            _waiter.Registration = _token.UnsafeRegister(static s =>
+            dedicated.Registration = dedicated.Token.UnsafeRegister(static s =>
             {
                 var (c, w) = ((Chan<T>, ChanWaiter<T>))s!;
                 c.Cancel(w);
-            }, (_chan, _waiter));
+            }, (_chan, dedicated));
         }
 
         _chan.ReceiveOrPark(waiter);
-        if (_waiter is not null && _token.IsCancellationRequested) _chan.Cancel(_waiter);
+        if (dedicated is not null && dedicated.Token.IsCancellationRequested) _chan.Cancel(dedicated);
     }
 
     public (T Value, bool Ok) GetResult()
@@ -124,10 +121,11 @@ internal struct ReceiveOperation<T>
         switch (_mode)
         {
             case OperationMode.Done:
+            case OperationMode.DonePreempted:
                 return (_value, _ok);
             case OperationMode.OnGoroutine:
             {
-                var g = _g!;
+                var g = (G)_waiter!;
                 bool ok = g.Success;
                 var value = ok ? ElemSlot<T>.Take(g) : default!;
                 g.WaiterInUse = false;
@@ -136,9 +134,9 @@ internal struct ReceiveOperation<T>
 
             case OperationMode.OnWaiter:
             {
-                var w = _waiter!;
+                var w = (ChanWaiter<T>)_waiter!;
                 w.Registration.Dispose();
-                if (w.Canceled) throw new OperationCanceledException(_token);
+                if (w.Canceled) throw new OperationCanceledException(w.Token);
                 bool ok = w.Success;
                 return (ok ? ElemSlot<T>.Take(w) : default!, ok);
             }
@@ -153,43 +151,51 @@ internal struct ReceiveOperation<T>
 internal struct SendOperation<T>
 {
     private readonly Chan<T>? _chan;
-    private readonly CancellationToken _token;
     private readonly T _value;
-    private OperationMode _mode;
-    private ChanWaiter<T>? _waiter;
 
-    /// <summary>The goroutine running the operation (null outside goroutines), looked up once.</summary>
-    private G? _g;
+    /// <summary>As in <see cref="ReceiveOperation{T}"/>.</summary>
+    private Waiter? _waiter;
+
+    private OperationMode _mode;
 
     public SendOperation(Chan<T>? chan, T value, CancellationToken token)
     {
         _chan = chan;
-        _token = token;
         _value = value;
+        _waiter = token.CanBeCanceled ? new ChanWaiter<T>(null) { Token = token } : null;
         _mode = OperationMode.Pending;
-        _waiter = null;
-        _g = null;
     }
 
     public bool IsCompleted
     {
         get
         {
-            _token.ThrowIfCancellationRequested();
+            var cancellable = _waiter as ChanWaiter<T>;
+            cancellable?.Token.ThrowIfCancellationRequested();
             if (_chan is not null && _chan.TrySend(_value))
             {
+                if (Preemption.ShouldYield(out var preempted))
+                {
+                    _waiter = preempted;
+                    _mode = OperationMode.DonePreempted;
+                    return false;
+                }
+
                 _mode = OperationMode.Done;
                 return true;
             }
 
-            var g = _g = G.Current;
-            if (g is not null && ElemSlot<T>.FitsInline && !g.WaiterInUse && !_token.CanBeCanceled)
+            var g = G.Current;
+            if (cancellable is null && g is not null && ElemSlot<T>.FitsInline && !g.WaiterInUse)
             {
+                _waiter = g;
                 _mode = OperationMode.OnGoroutine;
             }
             else
             {
-                _waiter = new ChanWaiter<T>(g);
+                var waiter = cancellable ?? new ChanWaiter<T>(g);
+                waiter.Goroutine = g;
+                _waiter = waiter;
                 _mode = OperationMode.OnWaiter;
             }
 
@@ -199,47 +205,28 @@ internal struct SendOperation<T>
 
     public void OnCompleted(Action continuation)
     {
-        var frame = GoFrame.TakeSuspending(continuation, _g);
-        Waiter waiter;
-        if (_mode == OperationMode.OnGoroutine)
-        {
-            var g = _g!;
-            g.Frame = frame is not null && frame.Owner == g
-                ? frame
-                : new CallbackFrame(g, static c => ((Action)c!)(), continuation);
-            g.WaiterInUse = true;
-            waiter = g;
-        }
-        else
-        {
-            _waiter!.SetResumption(frame, continuation);
-            waiter = _waiter;
-        }
-
-        if (_g is { } current && waiter.Frame is { } parked && parked.Owner == current)
-            current.NotePark(parked, _chan is null ? WaitReason.ChanSendNil : WaitReason.ChanSend);
-
+        var waiter = ChannelParking.Prepare(_mode, _waiter!, continuation, _chan is null ? WaitReason.ChanSendNil : WaitReason.ChanSend);
+        if (waiter is null) return; // yielded (preempted)
+        var dedicated = waiter as ChanWaiter<T>;
         if (_chan is null)
         {
-            if (_waiter is not null && _token.CanBeCanceled)
-                _waiter.Registration = _token.UnsafeRegister(static s => ((ChanWaiter<T>)s!).CancelDetached(), _waiter);
+            if (dedicated is not null && dedicated.Token.CanBeCanceled)
+                dedicated.Registration = dedicated.Token.UnsafeRegister(static s => ((ChanWaiter<T>)s!).CancelDetached(), dedicated);
             return;
         }
 
-        // Register before parking (so GetResult always sees the registration), and re-check after: a cancellation
-        // that fired before the waiter was enqueued found nothing to withdraw.
-        if (_waiter is not null && _token.CanBeCanceled)
+        if (dedicated is not null && dedicated.Token.CanBeCanceled)
         {
-            _waiter.Registration = _token.UnsafeRegister(static s =>
+            dedicated.Registration = dedicated.Token.UnsafeRegister(static s =>
             {
                 var (c, w) = ((Chan<T>, ChanWaiter<T>))s!;
                 c.Cancel(w);
-            }, (_chan, _waiter));
+            }, (_chan, dedicated));
         }
 
         ElemSlot<T>.Store(waiter, _value);
         _chan.SendOrPark(_value, waiter);
-        if (_waiter is not null && _token.IsCancellationRequested) _chan.Cancel(_waiter);
+        if (dedicated is not null && dedicated.Token.IsCancellationRequested) _chan.Cancel(dedicated);
     }
 
     public void GetResult()
@@ -247,10 +234,11 @@ internal struct SendOperation<T>
         switch (_mode)
         {
             case OperationMode.Done:
+            case OperationMode.DonePreempted:
                 return;
             case OperationMode.OnGoroutine:
             {
-                var g = _g!;
+                var g = (G)_waiter!;
                 bool ok = g.Success;
                 g.WaiterInUse = false;
                 if (!ok) throw new ChannelClosedException();
@@ -259,9 +247,9 @@ internal struct SendOperation<T>
 
             case OperationMode.OnWaiter:
             {
-                var w = _waiter!;
+                var w = (ChanWaiter<T>)_waiter!;
                 w.Registration.Dispose();
-                if (w.Canceled) throw new OperationCanceledException(_token);
+                if (w.Canceled) throw new OperationCanceledException(w.Token);
                 if (!w.Success) throw new ChannelClosedException();
                 return;
             }
@@ -269,5 +257,44 @@ internal struct SendOperation<T>
             default:
                 throw new InvalidOperationException("A channel send was awaited without being started (GetResult before IsCompleted).");
         }
+    }
+}
+
+/// <summary>The part of parking a channel operation that does not depend on the element type.</summary>
+internal static class ChannelParking
+{
+    /// <summary>
+    /// Takes the suspending frame and routes the wake-up to it: through the goroutine's embedded waiter, or a
+    /// dedicated one. Returns the waiter to enqueue, or null when the operation had completed and only had to yield.
+    /// </summary>
+    public static Waiter? Prepare(OperationMode mode, Waiter waiter, Action continuation, WaitReason reason)
+    {
+        if (mode == OperationMode.DonePreempted)
+        {
+            var preempted = (G)waiter;
+            Yield.AfterStep(preempted, GoFrame.TakeSuspending(continuation, preempted), continuation);
+            return null;
+        }
+
+        if (mode == OperationMode.OnGoroutine)
+        {
+            var g = (G)waiter;
+            var frame = GoFrame.TakeSuspending(continuation, g);
+            var parked = frame is not null && frame.Owner == g
+                ? frame
+                : new CallbackFrame(g, static c => ((Action)c!)(), continuation);
+            g.Frame = parked;
+            g.NotePark(parked, reason);
+            g.WaiterInUse = true;
+            return g;
+        }
+
+        var dedicated = (IChanWaiter)waiter;
+        var current = dedicated.Goroutine;
+        var suspending = GoFrame.TakeSuspending(continuation, current);
+        dedicated.SetResumption(suspending, continuation);
+        if (current is not null && waiter.Frame is { } f && f.Owner == current) current.NotePark(f, reason);
+        if (current is null) ExternalWaiters.Enter();
+        return waiter;
     }
 }

@@ -17,6 +17,9 @@ internal sealed record DebugSettings
     /// <summary>Print a one-time warning when sysmon hands off the P of a goroutine that blocks or hogs.</summary>
     public bool BlockWarn { get; init; }
 
+    /// <summary>After printing the dump on SIGQUIT, exit with code 2 as Go does (default: keep running).</summary>
+    public bool SigQuitExit { get; init; }
+
     public static readonly DebugSettings None = new();
 
     /// <exception cref="FormatException">A pair is malformed or names an unknown setting.</exception>
@@ -37,7 +40,8 @@ internal sealed record DebugSettings
                 "schedtrace" => settings with { SchedTraceMilliseconds = n },
                 "scheddetail" => settings with { SchedDetail = n != 0 },
                 "blockwarn" => settings with { BlockWarn = n != 0 },
-                _ => throw new FormatException($"WEFT_DEBUG: unknown setting '{name}' (known: schedtrace, scheddetail, blockwarn)."),
+                "sigquitexit" => settings with { SigQuitExit = n != 0 },
+                _ => throw new FormatException($"WEFT_DEBUG: unknown setting '{name}' (known: schedtrace, scheddetail, blockwarn, sigquitexit)."),
             };
         }
 

@@ -55,41 +55,70 @@ internal sealed class G : Waiter
     /// <summary>Why the G is parked (valid while Waiting).</summary>
     internal WaitReason Reason;
 
+    /// <summary>
+    /// Owner-only flags, packed in one byte (every byte counts: a parked goroutine must stay under 200 bytes).
+    /// Written only on the goroutine's own strand; read racily by diagnostics.
+    /// </summary>
+    private byte _flags;
+
+    private const byte RequeueFlag = 1, WaiterInUseFlag = 2, ExitedFlag = 4, StartedFlag = 8, LockedFlag = 16;
+
+    private bool GetFlag(byte flag) => (Volatile.Read(ref _flags) & flag) != 0;
+
+    private void SetFlag(byte flag, bool on) => _flags = (byte)(on ? _flags | flag : _flags & ~flag);
+
     /// <summary>Owner only: after the current step, queue the G globally instead of running on (yield, preemption).</summary>
-    private bool _requeue;
+    private bool Requeue
+    {
+        get => GetFlag(RequeueFlag);
+        set => SetFlag(RequeueFlag, value);
+    }
 
     /// <summary>True while the embedded waiter (this G as a <see cref="Waiter"/>) is in use by an operation.</summary>
-    internal bool WaiterInUse;
-
-    /// <summary>True when <see cref="GExtras.Overflow"/> holds frames.</summary>
-    private bool _hasOverflow;
+    internal bool WaiterInUse
+    {
+        get => GetFlag(WaiterInUseFlag);
+        set => SetFlag(WaiterInUseFlag, value);
+    }
 
     /// <summary>The goroutine's body has returned.</summary>
-    internal bool Exited;
+    internal bool Exited
+    {
+        get => GetFlag(ExitedFlag);
+        private set => SetFlag(ExitedFlag, value);
+    }
 
-    /// <summary>The body has been started (afterwards <see cref="_start"/> holds only the spawn handle, if any).</summary>
-    private bool _started;
+    /// <summary>The body has been started. Before that, the body rides in the idle value slot (<see cref="Waiter.ElemRef"/>).</summary>
+    private bool Started
+    {
+        get => GetFlag(StartedFlag);
+        set => SetFlag(StartedFlag, value);
+    }
 
-    /// <summary>
-    /// Owner only: the frame being suspended on a Weft awaiter, from the builder to the awaiter's OnCompleted (see
-    /// <see cref="GoFrame.AwaitUnsafe"/>); null otherwise.
-    /// </summary>
-    internal GoFrame? Suspending;
+    /// <summary>Position in the runtime's <see cref="GoroutineRegistry"/>, or -1.</summary>
+    internal int RegistrySlot = -1;
+
+    /// <summary>True while the goroutine is locked to an M (<see cref="GExtras.LockedM"/>).</summary>
+    internal bool HasLockedM
+    {
+        get => GetFlag(LockedFlag);
+        set => SetFlag(LockedFlag, value);
+    }
+
+    /// <summary>1 when sysmon asked the goroutine to yield at its next await point (see <see cref="Preemption"/>).</summary>
+    internal byte PreemptRequested;
 
     /// <summary>The next frame to run, handed over by a waker. CAS null → frame by wakers; taken by the strand.</summary>
     private GoFrame? _ready;
 
-    /// <summary>The body before the first run; afterwards the spawn handle to complete, if any.</summary>
-    private object? _start;
-
     /// <summary>Rarely used state, allocated on demand.</summary>
     private GExtras? _extras;
 
-    internal G(GoRuntime runtime, long id, object start)
+    internal G(GoRuntime runtime, long id, object body)
     {
         Runtime = runtime;
         Id = id;
-        _start = start;
+        ElemRef = body; // the value slot is idle until the goroutine runs (see Started)
         _status = (int)GStatus.Runnable;
     }
 
@@ -119,6 +148,15 @@ internal sealed class G : Waiter
         _waitSince = CoarseClock.Milliseconds;
     }
 
+    /// <summary>Stamps the start of a wait (for dumps).</summary>
+    internal void MarkWaitStart() => _waitSince = CoarseClock.Milliseconds;
+
+    /// <summary>
+    /// Owner only: the G, still on its M's stack, is about to be queued as runnable (a blocking call returning
+    /// without a P): whoever dequeues it hands its P to the G's locked M.
+    /// </summary>
+    internal void SetRunnableForQueue() => Volatile.Write(ref _status, (int)GStatus.Runnable);
+
     /// <summary>A frame of this G is suspending on a foreign awaitable (Task, ValueTask, ...).</summary>
     internal void NoteForeignAwait(GoFrame frame) => NotePark(frame, WaitReason.ForeignAwait);
 
@@ -129,7 +167,7 @@ internal sealed class G : Waiter
     internal void RequeueAfterStep(GoFrame frame, WaitReason reason)
     {
         Reason = reason;
-        _requeue = true;
+        Requeue = true;
         Ready(frame);
     }
 
@@ -158,9 +196,11 @@ internal sealed class G : Waiter
         lock (extras)
         {
             (extras.Overflow ??= new Queue<GoFrame>()).Enqueue(frame);
-            Volatile.Write(ref _hasOverflow, true);
+            Volatile.Write(ref extras.OverflowCount, extras.Overflow.Count);
         }
     }
+
+    private bool HasOverflow => Volatile.Read(ref _extras) is { } extras && Volatile.Read(ref extras.OverflowCount) != 0;
 
     private GoFrame? TakeReady()
     {
@@ -172,12 +212,12 @@ internal sealed class G : Waiter
             return ready;
         }
 
-        if (!Volatile.Read(ref _hasOverflow)) return null;
+        if (!HasOverflow) return null;
         var extras = _extras!;
         lock (extras)
         {
             var frame = extras.Overflow!.Dequeue();
-            if (extras.Overflow.Count == 0) Volatile.Write(ref _hasOverflow, false);
+            Volatile.Write(ref extras.OverflowCount, extras.Overflow.Count);
             return frame;
         }
     }
@@ -192,20 +232,23 @@ internal sealed class G : Waiter
     {
         var previous = t_current; // non-null when run inline by a joining goroutine (Scheduler.TryRunInline)
         t_current = this;
+        Preemption.Clear(this);
         if (_extras?.SynchronizationContext is { } syncContext) SynchronizationContext.SetSynchronizationContext(syncContext);
         try
         {
-            if (!_started)
+            if (!Started)
             {
-                _started = true;
-                StartBody(_start!);
+                Started = true;
+                var body = ElemRef!;
+                ElemRef = null;
+                StartBody(body);
             }
 
             while (true)
             {
-                if (_requeue)
+                if (Requeue)
                 {
-                    _requeue = false;
+                    Requeue = false;
                     Volatile.Write(ref _status, (int)GStatus.Runnable);
                     return true;
                 }
@@ -221,7 +264,7 @@ internal sealed class G : Waiter
                 // Nothing ready: park. Store the state with a full fence, then re-check (pairs with Ready).
                 int parked = Exited ? (int)GStatus.Dead : (int)GStatus.Waiting;
                 Interlocked.Exchange(ref _status, parked);
-                if (Volatile.Read(ref _ready) is null && !Volatile.Read(ref _hasOverflow)) return false;
+                if (Volatile.Read(ref _ready) is null && !HasOverflow) return false;
                 // A frame arrived while parking: take the G back unless its waker already queued it.
                 if (Interlocked.CompareExchange(ref _status, (int)GStatus.Running, parked) != parked) return false;
             }
@@ -229,8 +272,7 @@ internal sealed class G : Waiter
         catch (Exception e)
         {
             // Only goroutine bodies that are plain delegates, or Weft bugs, get here: frames capture their own faults.
-            Exited = true;
-            Runtime.OnGoroutineExit(this);
+            if (!Exited) Exit();
             Runtime.Panic(this, e);
             return false;
         }
@@ -244,7 +286,6 @@ internal sealed class G : Waiter
 
     private void StartBody(object start)
     {
-        _start = null;
         switch (start)
         {
             case Func<GoTask> body:
@@ -258,7 +299,6 @@ internal sealed class G : Waiter
                 StartTaskBody(body);
                 break;
             case GoFrame spawned:
-                _start = spawned; // kept as the result sink
                 ((ISpawnedBody)spawned).Run(this);
                 break;
             case ContextualStart contextual:
@@ -277,6 +317,15 @@ internal sealed class G : Waiter
     internal void AwaitRoot(GoFrame? root)
     {
         if (root is null || !root.TrySetContinuation(this)) OnRootCompleted(root);
+    }
+
+    /// <summary>
+    /// For a spawned body: its handle <paramref name="sink"/> is the root frame's continuation; it ends the goroutine
+    /// and takes the outcome (see <see cref="GoFrame.OnChildCompleted"/>).
+    /// </summary>
+    internal void AwaitRoot(GoFrame root, GoFrame sink)
+    {
+        if (!root.TrySetContinuation(sink)) sink.OnChildCompleted(root);
     }
 
     private void StartTaskBody(Func<Task> body)
@@ -304,8 +353,7 @@ internal sealed class G : Waiter
 
     private void OnTaskCompleted(Task task)
     {
-        Exited = true;
-        Runtime.OnGoroutineExit(this);
+        Exit();
         if (task.Exception is { } aggregate)
             Runtime.Panic(this, aggregate.InnerExceptions.Count == 1 ? aggregate.InnerExceptions[0] : aggregate);
         else if (task.IsCanceled)
@@ -315,18 +363,17 @@ internal sealed class G : Waiter
     /// <summary>The root frame completed (or the body returned): the goroutine ends. Runs on the strand.</summary>
     internal void OnRootCompleted(GoFrame? root)
     {
-        Debug.Assert(!Exited, "G.OnRootCompleted: goroutine exited twice");
+        Exit();
+        if (root?.Fault is { } fault) Runtime.Panic(this, fault);
+    }
+
+    /// <summary>The goroutine ends (its outcome is handled by the caller). Runs on the strand.</summary>
+    internal void Exit()
+    {
+        Debug.Assert(!Exited, "G.Exit: goroutine exited twice");
         Exited = true;
         Frame = null; // a dead G may still be referenced by stale queue entries: keep nothing alive through it
         Runtime.OnGoroutineExit(this);
-        if (_start is ISpawnedBody spawned)
-        {
-            _start = null;
-            spawned.Complete(root);
-            return;
-        }
-
-        if (root?.Fault is { } fault) Runtime.Panic(this, fault);
     }
 
     /// <summary>Wraps a body started with a non-default ExecutionContext.</summary>
@@ -345,6 +392,9 @@ internal sealed class GExtras
     /// <summary>Frames ready beyond the first (only with un-awaited GoTask calls). Guarded by lock(this).</summary>
     internal Queue<GoFrame>? Overflow;
 
+    /// <summary>Overflow.Count, readable without the lock.</summary>
+    internal int OverflowCount;
+
     /// <summary>The goroutine's reusable select state.</summary>
     internal Channels.SelectState? SelectState;
 
@@ -353,6 +403,20 @@ internal sealed class GExtras
 
     /// <summary>Context for Func&lt;Task&gt; bodies.</summary>
     internal GoSynchronizationContext? SynchronizationContext;
+
+    /// <summary>The M this goroutine is locked to (LockOSThread, or a blocking call waiting for a P).</summary>
+    internal M? LockedM;
+
+    /// <summary>Nesting depth of LockOSThread calls.</summary>
+    internal int LockCount;
+
+    /// <summary>Sysmon found this goroutine stuck in one step this many times (blocked or hogging).</summary>
+    internal int StuckCount;
+
+    /// <summary>The longest such step, in milliseconds, and whether it was blocked in the kernel.</summary>
+    internal long LongestStuckMs;
+
+    internal bool LastStuckWasBlocked;
 
     /// <summary>Where the goroutine was created (when tracking is on).</summary>
     internal string? CreationSite;
@@ -369,9 +433,6 @@ internal interface ISpawnedBody
 
     /// <summary>Runs the body on <paramref name="g"/> and registers its root frame.</summary>
     void Run(G g);
-
-    /// <summary>The root frame completed (null: synchronously, outcome already recorded by <see cref="Run"/>).</summary>
-    void Complete(GoFrame? root);
 }
 
 /// <summary>A frame that runs one callback on a goroutine's strand (SynchronizationContext posts, task completions).</summary>

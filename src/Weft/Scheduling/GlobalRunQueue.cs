@@ -9,7 +9,10 @@ namespace Weft.Scheduling;
 /// <remarks>Every method except <see cref="Count"/> requires the scheduler lock (<c>Caller holds sched lock.</c>).</remarks>
 internal sealed class GlobalRunQueue
 {
-    private G?[] _ring = new G?[64];
+    private const int InitialCapacity = 64;
+    private const int ShrinkAbove = 4096;
+
+    private G?[] _ring = new G?[InitialCapacity];
     private int _head;
     private int _count;
 
@@ -47,6 +50,13 @@ internal sealed class GlobalRunQueue
         _ring[_head] = null;
         _head = (_head + 1) % _ring.Length;
         Volatile.Write(ref _count, _count - 1);
+        if (_count == 0 && _ring.Length > ShrinkAbove)
+        {
+            // A burst (a million spawns) is over: do not keep its ring.
+            _ring = new G?[InitialCapacity];
+            _head = 0;
+        }
+
         Debug.Assert(g is not null, "GlobalRunQueue.Pop: empty slot inside the live range");
         return g;
     }

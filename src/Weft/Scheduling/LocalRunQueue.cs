@@ -193,14 +193,13 @@ internal sealed class LocalRunQueue
 
     /// <summary>
     /// Any thread (a thief holding its own P's queue <paramref name="destination"/>). Steals half (rounded up) of
-    /// this queue into <paramref name="destination"/>'s ring and returns one of them to run. Takes runnext only when
-    /// <paramref name="stealRunNext"/> and the ring is empty, and when the victim is running only after a short
-    /// pause, so a goroutine just readied for its partner (a ping-pong) is not torn away. Go's <c>runqsteal</c>.
+    /// this queue's ring into <paramref name="destination"/>'s ring and returns one of them to run. Go's
+    /// <c>runqsteal</c>; the runnext slot is taken separately and only as a last resort (<see cref="TryStealRunNext"/>).
     /// </summary>
-    public G? StealInto(LocalRunQueue destination, bool stealRunNext, bool victimRunning)
+    public G? StealInto(LocalRunQueue destination)
     {
         uint t = destination._indices.Tail;
-        uint n = Grab(destination._ring, t, stealRunNext, victimRunning);
+        uint n = Grab(destination._ring, t);
         if (n == 0) return null;
         n = Compact(destination._ring, t, n);
         if (n == 0) return null;
@@ -212,6 +211,12 @@ internal sealed class LocalRunQueue
         Volatile.Write(ref destination._indices.Tail, t + n); // release: publish the stolen slots
         return g;
     }
+
+    /// <summary>The G in runnext, or null (racy; any thread).</summary>
+    public G? PeekRunNext() => Volatile.Read(ref _runnext);
+
+    /// <summary>Any thread: takes runnext if it still holds <paramref name="expected"/>.</summary>
+    public bool TryStealRunNext(G expected) => Interlocked.CompareExchange(ref _runnext, null, expected) == expected;
 
     /// <summary>Squeezes forgotten (null) slots out of <paramref name="n"/> unpublished slots starting at <paramref name="start"/>.</summary>
     private static uint Compact(G?[] ring, uint start, uint n)
@@ -229,11 +234,8 @@ internal sealed class LocalRunQueue
         return kept;
     }
 
-    /// <summary>How long a thief waits before taking a running victim's runnext (Go: usleep(3)).</summary>
-    private const long RunNextPauseNs = 3_000;
-
-    /// <summary>Copies half of this queue into <paramref name="batch"/> starting at <paramref name="batchHead"/>. Go's <c>runqgrab</c>.</summary>
-    private uint Grab(G?[] batch, uint batchHead, bool stealRunNext, bool victimRunning)
+    /// <summary>Copies half of this queue's ring into <paramref name="batch"/> starting at <paramref name="batchHead"/>. Go's <c>runqgrab</c>.</summary>
+    private uint Grab(G?[] batch, uint batchHead)
     {
         while (true)
         {
@@ -241,23 +243,7 @@ internal sealed class LocalRunQueue
             uint t = Volatile.Read(ref _indices.Tail); // acquire: synchronize with the producer
             uint n = t - h;
             n -= n / 2;
-            if (n == 0)
-            {
-                if (!stealRunNext) return 0;
-                var next = Volatile.Read(ref _runnext);
-                if (next is null) return 0;
-                if (victimRunning)
-                {
-                    // The victim is about to switch to its runnext; give it the chance before taking it.
-                    long until = Clock.Now + RunNextPauseNs;
-                    while (Clock.Now < until) Thread.SpinWait(20);
-                }
-
-                if (Interlocked.CompareExchange(ref _runnext, null, next) != next) continue;
-                batch[batchHead & Mask] = next;
-                return 1;
-            }
-
+            if (n == 0) return 0;
             if (n > Capacity / 2) continue; // read an inconsistent head and tail
             for (uint i = 0; i < n; i++) batch[(batchHead + i) & Mask] = _ring[(h + i) & Mask];
             if (Interlocked.CompareExchange(ref _indices.Head, h + n, h) == h) return n; // commit the consume

@@ -13,8 +13,32 @@ internal sealed class M
     /// <summary>The M of the current thread, or null on threads the runtime does not own.</summary>
     internal static M? Current => t_current;
 
+    /// <summary>Marks a P whose ownership sysmon is deciding (see <see cref="P.M"/>).</summary>
+    internal static readonly M Retaking = new(null!, -1);
+
     internal readonly Scheduler Scheduler;
     internal readonly int Id;
+
+    /// <summary>
+    /// 1 while the M runs goroutine code outside any scheduler section, 0 in the scheduler (between steps, or in a
+    /// section that uses the P). Sysmon retakes a P only from an M at 1. Owner writes; sysmon reads.
+    /// </summary>
+    internal volatile int InUserCode;
+
+    /// <summary>Goroutine steps started on this M (sysmon: unchanged means one step is still running). Owner writes.</summary>
+    internal long StepCount;
+
+    /// <summary>The P held before a declared blocking call. Owner only.</summary>
+    internal P? OldP;
+
+    /// <summary>True while the M is inside a declared blocking call (<see cref="Go.Blocking(Action)"/>).</summary>
+    internal volatile bool InBlockingCall;
+
+    /// <summary>The goroutine locked to this M (LockOSThread, or a blocking call waiting for a P), or null. Owner only.</summary>
+    internal G? LockedG;
+
+    /// <summary>The OS thread id (Linux), for sysmon's blocked-thread check; 0 when unknown.</summary>
+    internal int ThreadId;
     internal readonly Parker Parker = new();
     internal Thread? Thread;
 
@@ -60,6 +84,7 @@ internal sealed class M
         t_current = this;
         Tasks.GoFrame.DefaultContext ??= ExecutionContext.Capture();
         Parker.UsePreciseTimers();
+        ThreadId = ThreadInspector.CurrentThreadId();
         try
         {
             Scheduler.RunM(this);

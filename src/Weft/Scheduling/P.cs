@@ -13,6 +13,9 @@ internal enum PStatus
 
     /// <summary>Beyond MaxProcs: not used until SetMaxProcs brings it back.</summary>
     Dead,
+
+    /// <summary>Its M is inside a declared blocking call (<see cref="Go.Blocking(Action)"/>); sysmon may retake it.</summary>
+    Syscall,
 }
 
 /// <summary>
@@ -29,11 +32,30 @@ internal sealed class P
     /// <summary>Timers created by goroutines running on this P.</summary>
     internal readonly TimerHeap Timers = new();
 
-    /// <summary>Written under the scheduler lock; read racily by thieves (to skip idle Ps) and diagnostics.</summary>
-    internal volatile PStatus Status = PStatus.Idle;
+    private int _status = (int)PStatus.Idle;
 
-    /// <summary>The M holding this P, or null. Written by that M / under the scheduler lock.</summary>
+    /// <summary>
+    /// Written under the scheduler lock, or by CAS between Syscall and Running/Idle (a blocking call returning vs
+    /// sysmon retaking); read racily by thieves (to skip idle Ps), sysmon and diagnostics.
+    /// </summary>
+    internal PStatus Status
+    {
+        get => (PStatus)Volatile.Read(ref _status);
+        set => Volatile.Write(ref _status, (int)value);
+    }
+
+    internal bool TryTransition(PStatus from, PStatus to) =>
+        Interlocked.CompareExchange(ref _status, (int)to, (int)from) == (int)from;
+
+    /// <summary>
+    /// The M that owns this P, or null. Ownership is the right to push to and pop from the run queue as owner. An M
+    /// running goroutine code checks it in every scheduler section (see <see cref="Scheduler.EnterOwnP"/>); sysmon
+    /// takes it away from an M stuck in one step (<see cref="Sysmon"/>), passing through <see cref="Scheduling.M.Retaking"/>.
+    /// </summary>
     internal M? M;
+
+    /// <summary>Incremented at every declared blocking call. Owner only (read racily by sysmon).</summary>
+    internal uint SyscallTick;
 
     /// <summary>Set by SetMaxProcs when this P is beyond the new count; its M retires it at the next schedule.</summary>
     internal volatile bool Retiring;
@@ -47,8 +69,6 @@ internal sealed class P
     /// <summary>Goroutine ids handed out from a batch reserved by this P: next and end (exclusive). Owner only.</summary>
     internal long GoIdNext, GoIdEnd;
 
-    /// <summary>Goroutines started minus goroutines exited on this P. Owner writes; summed racily.</summary>
-    internal long GoroutineDelta;
 
     internal P(int id) => Id = id;
 

@@ -10,7 +10,10 @@ internal sealed partial class Scheduler
     /// <summary>Passes over all Ps when stealing; timers and runnext only on the last (Go: 4).</summary>
     private const int StealPasses = 4;
 
-    /// <summary>The scheduling loop of an M (Go's <c>schedule</c>): find a goroutine, run it, repeat.</summary>
+    /// <summary>
+    /// The scheduling loop of an M (Go's <c>schedule</c>): find a goroutine, claim it, run one step, repeat. An M
+    /// that lost its P during a step (sysmon retook it) parks; an M locked to a goroutine runs only that goroutine.
+    /// </summary>
     internal void RunM(M m)
     {
         if (m.NextP is { } first)
@@ -25,6 +28,8 @@ internal sealed partial class Scheduler
 
         while (true)
         {
+            if (m.P is null && !StopM(m)) break;
+
             G? g;
             bool inheritTime;
             if (m.HandoffG is { } handoff)
@@ -37,11 +42,32 @@ internal sealed partial class Scheduler
             {
                 g = FindRunnable(m, out inheritTime);
                 if (g is null) break; // shutdown
-                if (!g.TryClaimToRun()) { StaleSkips++; continue; } // a stale entry: claimed out of turn by a join handoff
+                if (!g.TryClaimToRun()) continue; // a stale entry: claimed out of turn by a join handoff
             }
 
             if (m.Spinning) ResetSpinning(m);
+
+            if (g.HasLockedM && g.ExtrasOrNull?.LockedM is { } target && target != m)
+            {
+                // Go's startlockedm: that goroutine runs only on its own M; give it our P.
+                StartLockedM(m, g);
+                continue;
+            }
+
             Execute(m, g, inheritTime);
+
+            // An M locked to its goroutine runs nothing else (Go's stoplockedm).
+            while (m.LockedG is { } locked)
+            {
+                if (locked.Exited)
+                {
+                    m.LockedG = null;
+                    break;
+                }
+
+                if (!StopLockedM(m)) return;
+                Execute(m, locked, inheritTime: false);
+            }
         }
 
         if (m.P is not null)
@@ -53,18 +79,27 @@ internal sealed partial class Scheduler
         }
     }
 
-    /// <summary>Runs <paramref name="g"/> until it parks, yields or exits (Go's <c>execute</c>).</summary>
+    /// <summary>Runs one step of <paramref name="g"/>: until it parks, yields or exits (Go's <c>execute</c>).</summary>
     private void Execute(M m, G g, bool inheritTime)
     {
         var p = m.P!;
         if (!inheritTime) p.SchedTick++;
         m.CurG = g;
+        m.StepCount++;
+        m.InUserCode = 1;
         bool requeue = g.Execute();
+        m.InUserCode = 0;
         m.CurG = null;
+        if (!OwnsP(m, p)) m.P = null; // sysmon retook it while the step was stuck; the goroutine goes on elsewhere
         if (requeue)
         {
-            // Gosched: to the back of the global queue, where every P will see it.
+            // Gosched or preemption: to the back of the global queue, where every P will see it.
             lock (_lock) GlobalQueue.Push(g);
+            if (m.P is null)
+            {
+                Interlocked.MemoryBarrier();
+                WakeP();
+            }
         }
     }
 
@@ -299,9 +334,10 @@ internal sealed partial class Scheduler
                     }
                 }
 
-                if (victim.Status == PStatus.Running)
+                if (victim.Status is PStatus.Running or PStatus.Syscall)
                 {
-                    var stolen = victim.RunQueue.StealInto(p.RunQueue, lastPass, victimRunning: victim.M is not null);
+                    var stolen = victim.RunQueue.StealInto(p.RunQueue);
+                    if (stolen is null && lastPass) stolen = TryStealRunNext(victim);
                     if (stolen is not null)
                     {
                         Interlocked.Increment(ref StealCount);
@@ -312,6 +348,33 @@ internal sealed partial class Scheduler
         }
 
         return null;
+    }
+
+    /// <summary>How long a thief watches a running victim before taking its runnext (Go: usleep(3)).</summary>
+    private const long RunNextPauseNs = 3_000;
+
+    /// <summary>
+    /// A victim's runnext is the goroutine its running goroutine just readied: the victim runs it as soon as the
+    /// current one parks, so taking it would tear apart a ping-pong pair. Take it only when the victim's M stays in
+    /// the same step through a short pause (Go takes it after the pause regardless; we also watch for progress).
+    /// </summary>
+    private static G? TryStealRunNext(P victim)
+    {
+        var next = victim.RunQueue.PeekRunNext();
+        if (next is null) return null;
+        var m = Volatile.Read(ref victim.M);
+        if (m is not null && m != M.Retaking)
+        {
+            long step = Volatile.Read(ref m.StepCount);
+            long until = Clock.Now + RunNextPauseNs;
+            while (Clock.Now < until)
+            {
+                Thread.SpinWait(20);
+                if (Volatile.Read(ref m.StepCount) != step) return null; // the victim is switching goroutines: leave it
+            }
+        }
+
+        return victim.RunQueue.TryStealRunNext(next) ? next : null;
     }
 
     /// <summary>Fires every live P's due timers (the M woke up for a timer on some P).</summary>

@@ -63,13 +63,12 @@ internal sealed partial class Scheduler : IRunQueueOverflow
     /// <summary>Goroutine ids for goroutines started from outside the runtime, and id batches for Ps.</summary>
     private long _goIdGenerator;
 
-    /// <summary>Goroutines started minus exited, counted off-P. Interlocked.</summary>
-    private long _offPGoroutineDelta;
+    /// <summary>Every live goroutine.</summary>
+    internal readonly GoroutineRegistry Registry = new();
 
     // Counters (racy increments are fine: diagnostics only).
     internal long StealCount;
     internal long GlobalRunQueueGets;
-    internal long Handoffs, ForgetMisses, StaleSkips;
 
     internal Scheduler(GoRuntime runtime, int maxProcs)
     {
@@ -108,9 +107,10 @@ internal sealed partial class Scheduler : IRunQueueOverflow
     internal void Ready(G g)
     {
         var m = M.Current;
-        if (m is not null && m.Scheduler == this && m.P is { } p)
+        if (m is not null && m.Scheduler == this && EnterOwnP(m, out int section) is { } p)
         {
             p.RunQueue.Push(g, next: true, this); // runnext is an Interlocked.Exchange: the fence WakeP needs
+            LeaveOwnP(m, section);
         }
         else
         {
@@ -126,7 +126,9 @@ internal sealed partial class Scheduler : IRunQueueOverflow
     {
         if (_shutdown) throw new ObjectDisposedException(nameof(GoRuntime), "Cannot start a goroutine on a disposed GoRuntime.");
         var m = M.Current;
-        var p = m is not null && m.Scheduler == this ? m.P : null;
+        if (m is not null && m.Scheduler != this) m = null;
+        int section = 0;
+        var p = m is null ? null : EnterOwnP(m, out section);
         long id;
         if (p is not null)
         {
@@ -138,39 +140,26 @@ internal sealed partial class Scheduler : IRunQueueOverflow
             }
 
             id = p.GoIdNext++;
-            p.GoroutineDelta++;
         }
         else
         {
             id = Interlocked.Increment(ref _goIdGenerator);
-            Interlocked.Increment(ref _offPGoroutineDelta);
         }
 
         var g = new G(Runtime, id, body);
-        if (body is ISpawnedBody spawned) spawned.Goroutine = g;
+        if (((body as G.ContextualStart)?.Body ?? body) is ISpawnedBody spawned) spawned.Goroutine = g;
         if (Runtime.Options.TrackCreationSites) Runtime.RecordCreation(g);
+        Registry.Add(g, p);
+        if (m is not null) LeaveOwnP(m, section);
         Ready(g);
         return g;
     }
 
-    /// <summary>Counts a goroutine out of <see cref="LiveGoroutines"/>. Runs on the goroutine's strand.</summary>
-    internal void OnGoroutineExit()
-    {
-        var m = M.Current;
-        if (m is not null && m.Scheduler == this && m.P is { } p) p.GoroutineDelta--;
-        else Interlocked.Decrement(ref _offPGoroutineDelta);
-    }
+    /// <summary>Counts a goroutine out. Runs on the goroutine's strand.</summary>
+    internal void OnGoroutineExit(G g) => Registry.Remove(g);
 
-    /// <summary>Goroutines started and not yet exited (racy sum; exact when quiescent).</summary>
-    internal long LiveGoroutines
-    {
-        get
-        {
-            long n = Volatile.Read(ref _offPGoroutineDelta);
-            foreach (var p in _allp) n += Volatile.Read(ref p.GoroutineDelta);
-            return n;
-        }
-    }
+    /// <summary>Goroutines started and not yet exited (exact when quiescent).</summary>
+    internal long LiveGoroutines => Registry.Count;
 
     /// <summary>
     /// Join handoff: the current goroutine is about to park until <paramref name="joinee"/> finishes. If the joinee
@@ -181,11 +170,15 @@ internal sealed partial class Scheduler : IRunQueueOverflow
     internal void HandOffTo(G joinee)
     {
         var m = M.Current;
-        if (m is null || m.Scheduler != this || m.P is not { } p || m.HandoffG is not null) return;
-        if (joinee.Runtime != Runtime || !joinee.TryClaimToRun()) return;
-        m.HandoffG = joinee;
-        Handoffs++;
-        if (!p.RunQueue.Forget(joinee, maxScan: 32)) ForgetMisses++;
+        if (m is null || m.Scheduler != this || m.HandoffG is not null || joinee.Runtime != Runtime) return;
+        if (EnterOwnP(m, out int section) is not { } p) return;
+        if (joinee.TryClaimToRun())
+        {
+            m.HandoffG = joinee;
+            p.RunQueue.Forget(joinee, maxScan: 32);
+        }
+
+        LeaveOwnP(m, section);
     }
 
     /// <summary>Deepest nesting of inline joins on one M (each level is a few stack frames).</summary>
@@ -200,11 +193,14 @@ internal sealed partial class Scheduler : IRunQueueOverflow
     internal bool TryRunInline(G joinee)
     {
         var m = M.Current;
-        if (m is null || m.Scheduler != this || m.P is null || m.InlineDepth >= MaxInlineJoinDepth) return false;
+        if (m is null || m.Scheduler != this || m.InlineDepth >= MaxInlineJoinDepth) return false;
         if (joinee.Runtime != Runtime || joinee.Status != GStatus.Runnable) return false;
         if (!System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack()) return false;
-        if (!joinee.TryClaimToRun()) return false;
-        m.P.RunQueue.Forget(joinee, maxScan: LocalRunQueue.Capacity);
+        if (EnterOwnP(m, out int section) is not { } own) return false;
+        bool claimed = joinee.TryClaimToRun();
+        if (claimed) own.RunQueue.Forget(joinee, maxScan: LocalRunQueue.Capacity);
+        LeaveOwnP(m, section);
+        if (!claimed) return false;
         var joiner = m.CurG;
         var context = ExecutionContext.Capture();
         m.InlineDepth++;
@@ -248,7 +244,8 @@ internal sealed partial class Scheduler : IRunQueueOverflow
     /// <paramref name="spinning"/> the caller has already counted the M as spinning; if there is no idle P the
     /// count is given back.
     /// </summary>
-    internal void StartM(P? p, bool spinning)
+    /// <remarks>With <paramref name="forTimers"/> the M first fires every P's due timers (it is taking over a P from an M that was stuck).</remarks>
+    internal void StartM(P? p, bool spinning, bool forTimers = false)
     {
         M? m;
         bool newThread = false;
@@ -278,6 +275,7 @@ internal sealed partial class Scheduler : IRunQueueOverflow
             }
 
             m.Spinning = spinning;
+            m.WokeForTimers |= forTimers;
             m.NextP = p;
         }
 
@@ -294,6 +292,7 @@ internal sealed partial class Scheduler : IRunQueueOverflow
         var m = new M(this, _nextMId++);
         _allMs.Add(m);
         _liveThreads++;
+        EnsureSysmon();
         return m;
     }
 
@@ -369,19 +368,63 @@ internal sealed partial class Scheduler : IRunQueueOverflow
         return m;
     }
 
-    private static void AcquireP(M m, P p)
+    private void AcquireP(M m, P p)
     {
         Debug.Assert(m.P is null, "Scheduler.AcquireP: M already holds a P");
         p.Status = PStatus.Running;
-        p.M = m;
+        Volatile.Write(ref p.M, m);
         m.P = p;
+        _sysmon?.WakeIfSleeping();
     }
 
     private static void ReleaseP(M m)
     {
         var p = m.P!;
-        p.M = null;
+        Volatile.Write(ref p.M, null);
         m.P = null;
+    }
+
+    // ---- P ownership while goroutine code runs ------------------------------------------------------------
+
+    /// <summary>
+    /// Enters a scheduler section that uses the current M's own P (its run queue as owner). Returns the P, or null
+    /// when sysmon has taken it away (the caller then uses the global paths). Pair with <see cref="LeaveOwnP"/>.
+    /// </summary>
+    /// <remarks>
+    /// Ownership protocol (an asymmetric Dekker): the M stores <see cref="M.InUserCode"/> = 0, then reads
+    /// <see cref="P.M"/>; sysmon stores <see cref="P.M"/> = <see cref="M.Retaking"/>, runs a process-wide memory
+    /// barrier, then reads <see cref="M.InUserCode"/>. Either sysmon sees the M inside a section (and gives the P
+    /// back), or the M sees the P is being retaken (and waits for the outcome). The hot side pays two plain stores
+    /// and a load; the barrier is paid only by sysmon, and only when it retakes.
+    /// </remarks>
+    internal static P? EnterOwnP(M m, out int section)
+    {
+        section = m.InUserCode;
+        if (section != 0) m.InUserCode = 0;
+        var p = m.P;
+        if (p is not null && OwnsP(m, p)) return p;
+        if (section != 0) m.InUserCode = section;
+        return null;
+    }
+
+    /// <summary>Leaves a section entered by <see cref="EnterOwnP"/>.</summary>
+    internal static void LeaveOwnP(M m, int section)
+    {
+        if (section != 0) m.InUserCode = section;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="m"/> still owns <paramref name="p"/>; waits out a retake in progress. Call only with
+    /// <see cref="M.InUserCode"/> = 0.
+    /// </summary>
+    internal static bool OwnsP(M m, P p)
+    {
+        var owner = Volatile.Read(ref p.M);
+        if (owner == m) return true;
+        if (owner != M.Retaking) return false;
+        var spin = new SpinWait();
+        while ((owner = Volatile.Read(ref p.M)) == M.Retaking) spin.SpinOnce(sleep1Threshold: -1);
+        return owner == m;
     }
 
     // ---- timers -------------------------------------------------------------------------------------
@@ -473,6 +516,7 @@ internal sealed partial class Scheduler : IRunQueueOverflow
         }
 
         foreach (var m in all) m.Parker.Unpark();
+        _sysmon?.Stop();
         return _allThreadsExited.Task;
     }
 

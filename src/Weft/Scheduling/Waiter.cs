@@ -19,7 +19,11 @@ internal abstract class Waiter
     internal Waiter? Next, Prev;
 
     /// <summary>True while the waiter is linked in a wait queue. Protected by the queue's lock.</summary>
-    internal bool Enqueued;
+    internal bool Enqueued
+    {
+        get => (_queueFlags & 2) != 0;
+        set => _queueFlags = (byte)(value ? _queueFlags | 2 : _queueFlags & ~2);
+    }
 
     /// <summary>The frame to resume when woken (goroutine waiters).</summary>
     internal GoFrame? Frame;
@@ -30,8 +34,15 @@ internal abstract class Waiter
     /// <summary>Value slot for unmanaged elements of at most 8 bytes.</summary>
     internal long ElemBits;
 
+    /// <summary>Success (bit 0) and Enqueued (bit 1), packed to keep every goroutine small. Under the queue's lock.</summary>
+    private byte _queueFlags;
+
     /// <summary>Set by the waker: true when a real operation completed it, false when a close woke it.</summary>
-    internal bool Success;
+    internal bool Success
+    {
+        get => (_queueFlags & 1) != 0;
+        set => _queueFlags = (byte)(value ? _queueFlags | 1 : _queueFlags & ~1);
+    }
 
     /// <summary>
     /// Claims the waiter for one waker. Always true for a single operation; for a select case, true for the

@@ -32,11 +32,11 @@ public readonly struct YieldAwaiter : ICriticalNotifyCompletion, IGoAwaiter
     /// <inheritdoc />
     public void UnsafeOnCompleted(Action continuation)
     {
-        var frame = GoFrame.TakeSuspending(continuation);
         var g = G.Current;
+        var frame = GoFrame.TakeSuspending(continuation, g);
         if (g is not null && (frame is null || frame.Owner == g))
         {
-            g.RequeueAfterStep(frame ?? new CallbackFrame(g, static c => ((Action)c!)(), continuation), WaitReason.Yield);
+            Scheduling.Yield.AfterStep(g, frame, continuation);
             return;
         }
 

@@ -33,11 +33,21 @@ internal abstract class GoFrame : IThreadPoolWorkItem, IValueTaskSource
     /// <summary>The goroutine whose strand runs this frame; null for frames running outside goroutines.</summary>
     internal G? Owner;
 
-    /// <summary>The ExecutionContext captured at the last suspension; null means the default context.</summary>
-    internal ExecutionContext? Context;
+    /// <summary>Rare per-frame state (a non-default ExecutionContext, the foreign-await delegate); usually null.</summary>
+    private FrameExtras? _extras;
 
-    /// <summary>Cached "resume me" delegate handed to foreign awaiters; created on the first foreign await.</summary>
-    private Action? _resumeAction;
+    /// <summary>What few frames need: kept out of line so a parked frame stays small.</summary>
+    private sealed class FrameExtras
+    {
+        /// <summary>The ExecutionContext captured at the last suspension; null means the default context.</summary>
+        internal ExecutionContext? Context;
+
+        /// <summary>Cached "resume me" delegate handed to foreign awaiters.</summary>
+        internal Action? ResumeAction;
+    }
+
+    /// <summary>The ExecutionContext captured at the last suspension; null means the default context.</summary>
+    internal ExecutionContext? Context => _extras?.Context;
 
     /// <summary>Token handed to Weft awaiters instead of a delegate: "the frame is in <see cref="t_suspending"/>".</summary>
     internal static readonly Action ParkToken = static () =>
@@ -73,13 +83,13 @@ internal abstract class GoFrame : IThreadPoolWorkItem, IValueTaskSource
         if (awaiter is IGoAwaiter)
         {
             // For struct awaiters the JIT folds the type test; the constrained call does not box. The frame travels
-            // through its goroutine (no thread-static access), or a thread static for frames outside goroutines.
+            // through its goroutine's Frame field (no thread-static access) unless that field is busy with an
+            // operation in flight (un-awaited GoTask calls), then through a thread static, as outside goroutines.
             var owner = Owner;
-            if (owner is not null)
+            if (owner is not null && !owner.WaiterInUse)
             {
-                owner.Suspending = this;
+                owner.Frame = this;
                 awaiter.UnsafeOnCompleted(ParkToken);
-                owner.Suspending = null;
             }
             else
             {
@@ -123,10 +133,9 @@ internal abstract class GoFrame : IThreadPoolWorkItem, IValueTaskSource
     {
         if (!ReferenceEquals(continuation, ParkToken)) return null;
         GoFrame? frame;
-        if (current is not null)
+        if (current is not null && !current.WaiterInUse)
         {
-            frame = current.Suspending;
-            current.Suspending = null;
+            frame = current.Frame; // see AwaitUnsafe
         }
         else
         {
@@ -140,10 +149,17 @@ internal abstract class GoFrame : IThreadPoolWorkItem, IValueTaskSource
     private void CaptureContext()
     {
         var ec = ExecutionContext.Capture();
-        Context = ReferenceEquals(ec, DefaultContext) ? null : ec;
+        if (ReferenceEquals(ec, DefaultContext))
+        {
+            if (_extras is { } extras) extras.Context = null;
+        }
+        else
+        {
+            (_extras ??= new FrameExtras()).Context = ec;
+        }
     }
 
-    internal Action ResumeAction => _resumeAction ??= Wake;
+    internal Action ResumeAction => (_extras ??= new FrameExtras()).ResumeAction ??= Wake;
 
     // ---- resumption -------------------------------------------------------------------------------
 
@@ -215,26 +231,48 @@ internal abstract class GoFrame : IThreadPoolWorkItem, IValueTaskSource
     /// <summary>Records the outcome and resumes whoever awaits the frame. Runs on the frame's strand.</summary>
     protected void Complete(ExceptionDispatchInfo? fault)
     {
+        if (!TryComplete(fault)) throw new InvalidOperationException("GoFrame.Complete: the frame completed twice.");
+    }
+
+    /// <summary>
+    /// A frame this one awaits has completed: resume (the default). A spawn handle overrides it: the frame that
+    /// completed is the root of its goroutine.
+    /// </summary>
+    internal virtual void OnChildCompleted(GoFrame child) => Wake();
+
+    /// <summary>Completes with an exception unless already complete (a deadlock failing a Run).</summary>
+    internal bool TryFail(Exception exception) => TryComplete(ExceptionDispatchInfo.Capture(exception));
+
+    /// <summary>Records the outcome unless the frame has already completed; resumes whoever awaits it.</summary>
+    protected bool TryComplete(ExceptionDispatchInfo? fault)
+    {
         var final = fault is null ? Completion.Success : new Completion(fault);
-        var continuation = Interlocked.Exchange(ref _continuation, final);
+        object? continuation;
+        while (true)
+        {
+            continuation = Volatile.Read(ref _continuation);
+            if (continuation is Completion) return false;
+            if (Interlocked.CompareExchange(ref _continuation, final, continuation) == continuation) break;
+        }
+
         switch (continuation)
         {
             case null:
-                return;
+                return true;
             case GoFrame parent:
-                parent.Wake();
-                return;
+                parent.OnChildCompleted(this);
+                return true;
             case G root:
                 root.OnRootCompleted(this);
-                return;
+                return true;
             case Action action:
                 ThreadPool.UnsafeQueueUserWorkItem(static a => ((Action)a!)(), action, preferLocal: false);
-                return;
+                return true;
             case ValueTaskContinuation vtc:
                 vtc.Invoke();
-                return;
+                return true;
             default:
-                throw new InvalidOperationException("GoFrame.Complete: the frame completed twice.");
+                throw new InvalidOperationException($"GoFrame.TryComplete: unexpected continuation {continuation.GetType()}.");
         }
     }
 
@@ -302,11 +340,18 @@ internal abstract class GoFrame<TResult> : GoFrame, IValueTaskSource<TResult>
 
     internal void SetException(Exception exception) => Complete(ExceptionDispatchInfo.Capture(exception));
 
-    /// <summary>Completes with the outcome of another completed frame, keeping its original stack trace.</summary>
+    /// <summary>Completes with the outcome of another completed frame, keeping its original stack trace (unless already complete).</summary>
     internal void SetOutcomeOf(GoFrame<TResult> completed)
     {
-        if (completed.FaultInfo is { } fault) Complete(fault);
-        else SetResult(completed._result);
+        if (completed.FaultInfo is { } fault)
+        {
+            TryComplete(fault);
+        }
+        else
+        {
+            _result = completed._result; // harmless if a deadlock already failed the frame: a fault is never read as a result
+            TryComplete(null);
+        }
     }
 
     internal TResult GetResult()
@@ -330,8 +375,8 @@ internal abstract class GoVoidFrame : GoFrame
 
     internal void SetException(Exception exception) => Complete(ExceptionDispatchInfo.Capture(exception));
 
-    /// <summary>Completes with the outcome of another completed frame, keeping its original stack trace.</summary>
-    internal void SetOutcomeOf(GoFrame completed) => Complete(completed.FaultInfo);
+    /// <summary>Completes with the outcome of another completed frame, keeping its original stack trace (unless already complete).</summary>
+    internal void SetOutcomeOf(GoFrame completed) => TryComplete(completed.FaultInfo);
 }
 
 /// <summary>The box of a void GoTask method's state machine.</summary>

@@ -24,18 +24,29 @@ internal sealed class SpawnedBody<T>(Func<GoTask<T>> body) : GoFrame<T>, ISpawne
         catch (Exception e)
         {
             SetException(e);
+            Goroutine = null;
             g.AwaitRoot(null);
             return;
         }
 
-        if (task.Frame is null) SetResult(task.GetAwaiter().GetResult());
-        g.AwaitRoot(task.Frame);
+        if (task.Frame is null)
+        {
+            SetResult(task.GetAwaiter().GetResult());
+            Goroutine = null;
+            g.AwaitRoot(null);
+            return;
+        }
+
+        g.AwaitRoot(task.Frame, this);
     }
 
-    public void Complete(GoFrame? root)
+    /// <summary>The goroutine's root frame completed: end the goroutine, then complete the handle with its outcome.</summary>
+    internal override void OnChildCompleted(GoFrame child)
     {
+        var g = Goroutine!;
         Goroutine = null;
-        if (root is GoFrame<T> frame) SetOutcomeOf(frame);
+        g.Exit();
+        SetOutcomeOf((GoFrame<T>)child);
     }
 
     internal override void MoveNextCore() =>
@@ -63,18 +74,29 @@ internal sealed class SpawnedVoidBody(Func<GoTask> body) : GoVoidFrame, ISpawned
         catch (Exception e)
         {
             SetException(e);
+            Goroutine = null;
             g.AwaitRoot(null);
             return;
         }
 
-        if (task.Frame is null) SetResult();
-        g.AwaitRoot(task.Frame);
+        if (task.Frame is null)
+        {
+            SetResult();
+            Goroutine = null;
+            g.AwaitRoot(null);
+            return;
+        }
+
+        g.AwaitRoot(task.Frame, this);
     }
 
-    public void Complete(GoFrame? root)
+    /// <summary>The goroutine's root frame completed: end the goroutine, then complete the handle with its outcome.</summary>
+    internal override void OnChildCompleted(GoFrame child)
     {
+        var g = Goroutine!;
         Goroutine = null;
-        if (root is not null) SetOutcomeOf(root);
+        g.Exit();
+        SetOutcomeOf(child);
     }
 
     internal override void MoveNextCore() =>

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Weft.Channels;
+using Weft.Scheduling;
 using Weft.Tasks;
 
 namespace Weft;
@@ -33,6 +34,7 @@ public struct SelectAwaiter : ICriticalNotifyCompletion, IGoAwaiter
     private readonly CancellationToken _token;
     private SelectResult _result;
     private bool _done;
+    private G? _preempted;
 
     internal SelectAwaiter(SelectState? state, CancellationToken token)
     {
@@ -40,6 +42,7 @@ public struct SelectAwaiter : ICriticalNotifyCompletion, IGoAwaiter
         _token = token;
         _result = default;
         _done = false;
+        _preempted = null;
     }
 
     /// <summary>Polls every case once; true when one was ready and has run.</summary>
@@ -70,7 +73,7 @@ public struct SelectAwaiter : ICriticalNotifyCompletion, IGoAwaiter
             _result = new SelectResult(winner, outcome);
             _done = true;
             _state.Release();
-            return true;
+            return !Preemption.ShouldYield(out _preempted); // sysmon asked us to yield: suspend anyway
         }
     }
 
@@ -85,6 +88,12 @@ public struct SelectAwaiter : ICriticalNotifyCompletion, IGoAwaiter
     /// <inheritdoc />
     public void UnsafeOnCompleted(Action continuation)
     {
+        if (_preempted is { } g)
+        {
+            Yield.AfterStep(g, GoFrame.TakeSuspending(continuation, g), continuation);
+            return;
+        }
+
         var frame = GoFrame.TakeSuspending(continuation);
         var state = _state ?? SelectState.Acquire(0); // select {}: parks forever
         state.Park(frame, continuation, _token);

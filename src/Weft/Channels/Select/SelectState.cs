@@ -198,10 +198,12 @@ internal sealed class SelectState
         else if (frame is not null)
         {
             _frame = frame;
+            ExternalWaiters.Enter();
         }
         else
         {
             _continuation = continuation;
+            ExternalWaiters.Enter();
         }
 
         if (Count == 0)
@@ -255,8 +257,14 @@ internal sealed class SelectState
     /// <summary>Resumes whoever waits on the select. Any thread, after the channel lock is released.</summary>
     internal void Wake()
     {
-        if (_goroutine is { } g) g.Ready(_frame!);
-        else if (_frame is { } frame) frame.Wake();
+        if (_goroutine is { } g)
+        {
+            g.Ready(_frame!);
+            return;
+        }
+
+        ExternalWaiters.Exit();
+        if (_frame is { } frame) frame.Wake();
         else ThreadPool.UnsafeQueueUserWorkItem(static c => ((Action)c!)(), _continuation!, preferLocal: false);
     }
 

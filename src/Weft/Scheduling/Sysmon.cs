@@ -1,0 +1,232 @@
+namespace Weft.Scheduling;
+
+/// <summary>
+/// The system monitor of one runtime (Go's <c>sysmon</c>): a thread without a P that wakes every 20 µs, backing
+/// off to 10 ms when there is nothing to do, and sleeping when every P is idle. Each round it:
+/// <list type="number">
+/// <item>retakes the P of an M that has been inside a declared blocking call for a round while work waits, and
+///   hands it to another M (Go's syscall retake);</item>
+/// <item>marks for preemption a goroutine that has run longer than the time slice (the mark is checked at every
+///   Weft await point, which then yields to the global queue);</item>
+/// <item>retakes the P of an M stuck in one goroutine step that cannot be preempted: blocked in the kernel
+///   (an undeclared blocking call, seen in <c>/proc</c>) or still running after being marked (a hog). The M keeps
+///   running that step without a P; at its next await point it gives up and the goroutine continues under a
+///   normal P;</item>
+/// <item>refreshes the coarse clock, and runs the deadlock check when the runtime looks idle.</item>
+/// </list>
+/// </summary>
+internal sealed class Sysmon
+{
+    private const long MinDelayNs = 20_000;
+    private const long MaxDelayNs = 10_000_000;
+
+    /// <summary>Idle rounds (nothing retaken or marked) before the delay starts doubling (Go: 50).</summary>
+    private const int IdleRoundsBeforeBackoff = 50;
+
+    /// <summary>A step shorter than this is never inspected for blocking.</summary>
+    private const long BlockCheckStartNs = 50_000;
+
+    /// <summary>
+    /// A timer this late, held up by a step that has run at least as long without an await, gets its P handed to
+    /// another M even before the step's time slice ends: timers are latency-sensitive, and the stuck step keeps
+    /// running on its own thread (it loses the P, not the CPU).
+    /// </summary>
+    private const long TimerLatenessLimitNs = 2_000_000;
+
+    private readonly Scheduler _scheduler;
+    private readonly long _timeSliceNs;
+    private readonly Parker _parker = new();
+    private readonly Thread _thread;
+    private PState[] _states = [];
+    private volatile bool _sleeping;
+    private volatile bool _stopped;
+
+    /// <summary>What sysmon remembers of each P between rounds (Go's <c>sysmontick</c>).</summary>
+    private sealed class PState
+    {
+        public uint SchedTick;
+        public long SchedWhen;
+        public uint SyscallTick;
+        public long SyscallWhen;
+        public M? StepM;
+        public long StepCount = -1;
+        public long StepWhen;
+        public long NextBlockCheck;
+        public G? Marked;
+    }
+
+    // Counters for diagnostics and metrics (racy increments: sysmon is the only writer).
+    internal long SyscallRetakes;
+    internal long BlockedRetakes;
+    internal long HogRetakes;
+    internal long Preemptions;
+
+    internal Sysmon(Scheduler scheduler, TimeSpan timeSlice)
+    {
+        _scheduler = scheduler;
+        _timeSliceNs = Clock.ToNanoseconds(timeSlice);
+        _thread = new Thread(Run) { IsBackground = true, Name = $"{scheduler.Runtime.Options.Name}-sysmon" };
+        _thread.UnsafeStart();
+    }
+
+    /// <summary>Wakes sysmon if it sleeps because every P was idle (an M just took a P).</summary>
+    internal void WakeIfSleeping()
+    {
+        if (_sleeping)
+        {
+            _sleeping = false;
+            _parker.Unpark();
+        }
+    }
+
+    internal void Stop()
+    {
+        _stopped = true;
+        _parker.Unpark();
+    }
+
+    private void Run()
+    {
+        Parker.UsePreciseTimers();
+        long delay = MinDelayNs;
+        int idleRounds = 0;
+        while (!_stopped && !_scheduler.IsShutdown)
+        {
+            if (idleRounds == 0) delay = MinDelayNs;
+            else if (idleRounds > IdleRoundsBeforeBackoff) delay = Math.Min(delay * 2, MaxDelayNs);
+            _parker.Park(delay);
+            if (_stopped || _scheduler.IsShutdown) break;
+
+            long now = Clock.Now;
+            CoarseClock.Update(now);
+
+            if (_scheduler.LooksIdle())
+            {
+                // Every P idle and no blocking call: nothing to retake until an M takes a P (AcquireP wakes us).
+                _scheduler.CheckDeadlock();
+                _sleeping = true;
+                if (_scheduler.LooksIdle()) _parker.Park();
+                _sleeping = false;
+                idleRounds = 0;
+                continue;
+            }
+
+            idleRounds = Retake(now) > 0 ? 0 : idleRounds + 1;
+        }
+    }
+
+    /// <summary>One pass over the Ps (Go's <c>retake</c>). Returns how many Ps needed attention.</summary>
+    private int Retake(long now)
+    {
+        var allp = _scheduler.AllP;
+        if (_states.Length < allp.Length)
+        {
+            var grown = new PState[allp.Length];
+            Array.Copy(_states, grown, _states.Length);
+            for (int i = _states.Length; i < grown.Length; i++) grown[i] = new PState();
+            _states = grown;
+        }
+
+        int n = 0;
+        int procs = Math.Min(_scheduler.MaxProcs, allp.Length);
+        for (int i = 0; i < procs; i++)
+        {
+            var p = allp[i];
+            var s = _states[i];
+            switch (p.Status)
+            {
+                case PStatus.Syscall:
+                    if (RetakeSyscall(p, s, now)) n++;
+                    break;
+                case PStatus.Running:
+                    n += WatchRunning(p, s, now);
+                    break;
+            }
+        }
+
+        return n;
+    }
+
+    /// <summary>A P whose M is in a declared blocking call: hand it off after one round if anyone could use it.</summary>
+    private bool RetakeSyscall(P p, PState s, long now)
+    {
+        uint tick = Volatile.Read(ref p.SyscallTick);
+        if (s.SyscallTick != tick)
+        {
+            s.SyscallTick = tick;
+            s.SyscallWhen = now;
+            return false;
+        }
+
+        // Go: leave it if there is nothing to run, someone is already looking for work, and it is still short.
+        if (p.RunQueue.IsEmpty && _scheduler.GlobalQueue.Count == 0 && p.Timers.NextWhen == 0 &&
+            _scheduler.SpinningCount + _scheduler.IdlePCount > 0 && now - s.SyscallWhen < _timeSliceNs)
+        {
+            return false;
+        }
+
+        if (!p.TryTransition(PStatus.Syscall, PStatus.Idle)) return false; // the call returned meanwhile
+        SyscallRetakes++;
+        _scheduler.HandOffP(p);
+        return true;
+    }
+
+    /// <summary>A running P: mark long time slices for preemption; retake from Ms stuck in one step.</summary>
+    private int WatchRunning(P p, PState s, long now)
+    {
+        var m = Volatile.Read(ref p.M);
+        if (m is null || m == M.Retaking) return 0;
+        int attention = 0;
+
+        // Time slice (Go's forcePreemptNS): schedtick unchanged means the same slice, runnext chains included.
+        uint tick = Volatile.Read(ref p.SchedTick);
+        if (s.SchedTick != tick)
+        {
+            s.SchedTick = tick;
+            s.SchedWhen = now;
+        }
+        else if (now - s.SchedWhen >= _timeSliceNs && m.CurG is { } running && m.InUserCode != 0)
+        {
+            if (Preemption.Request(running))
+            {
+                Preemptions++;
+                s.Marked = running;
+                s.SchedWhen = now; // the next slice starts now
+                attention++;
+            }
+        }
+
+        // One step (the unit that cannot be interrupted): same M, step count unchanged.
+        long step = Volatile.Read(ref m.StepCount);
+        if (s.StepM != m || s.StepCount != step)
+        {
+            s.StepM = m;
+            s.StepCount = step;
+            s.StepWhen = now;
+            s.NextBlockCheck = now + BlockCheckStartNs;
+            return attention;
+        }
+
+        if (m.InUserCode == 0 || !_scheduler.HasWorkFor(p, now)) return attention;
+
+        long stepTime = now - s.StepWhen;
+        bool blocked = false;
+        if (now >= s.NextBlockCheck)
+        {
+            blocked = ThreadInspector.IsBlocked(m.ThreadId);
+            s.NextBlockCheck = now + Math.Max(BlockCheckStartNs, stepTime); // back off while it keeps running
+        }
+
+        bool hog = stepTime >= _timeSliceNs && s.Marked is { } marked && marked == m.CurG;
+        bool timerLate = stepTime >= TimerLatenessLimitNs && _scheduler.TimerOverdue(p, now, TimerLatenessLimitNs);
+        if (!blocked && !hog && !timerLate) return attention;
+
+        var g = m.CurG;
+        if (!_scheduler.TryRetakeFromM(p, m)) return attention;
+        if (blocked) BlockedRetakes++;
+        else HogRetakes++;
+        _scheduler.Runtime.OnStuckStep(g, blocked, stepTime);
+        s.StepM = null;
+        return attention + 1;
+    }
+}
