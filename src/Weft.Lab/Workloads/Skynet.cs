@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Weft.Lab.Measurement;
+
+namespace Weft.Lab.Workloads;
+
+/// <summary>
+/// <c>skynet</c>: N leaves in a tree of 10 children per node (1,111,111 units for 1M leaves); leaf i sends i to its
+/// parent over the parent's unbuffered channel, each parent sums its 10 children and sends the sum up. Figure:
+/// <c>ms</c> for the whole tree. The <c>tasks</c> model uses <c>Channel.CreateBounded&lt;long&gt;(0)</c>, a rendezvous
+/// since .NET 10, where Weft uses an unbuffered <c>Chan&lt;long&gt;</c>.
+/// </summary>
+public sealed class SkynetWorkload : Workload
+{
+    /// <summary>Children per node.</summary>
+    public const int Div = 10;
+
+    /// <inheritdoc />
+    public override string Name => "skynet";
+
+    /// <inheritdoc />
+    public override string Description => "1M leaves in a tree of 10, sums passed up over channels";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<FigureSpec> Figures { get; } = [new("ms", "ms", true, "ms for the tree")];
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> Models { get; } = [Lab.Workloads.Models.Weft, Lab.Workloads.Models.Tasks];
+
+    /// <inheritdoc />
+    public override long DefaultSize => 1_000_000;
+
+    /// <inheritdoc />
+    public override long QuickSize => 100_000;
+
+    /// <inheritdoc />
+    public override string SizeUnit => "leaves (a power of 10)";
+
+    /// <inheritdoc />
+    public override long NormalizeSize(long size) => Skynet.PowerOfTen(size);
+
+    /// <inheritdoc />
+    public override string? Unavailable(string model) =>
+#if WEFT_CHANNELS
+        null;
+#else
+        model == Lab.Workloads.Models.Weft ? Lab.Workloads.Models.NeedsChannels : null;
+#endif
+
+    /// <inheritdoc />
+    protected override Outcome RunModel(string model, long size)
+    {
+        long expected = Skynet.ExpectedSum(size);
+        long t0 = Stopwatch.GetTimestamp();
+        long sum = model switch
+        {
+            Lab.Workloads.Models.Weft => Weft(size),
+            Lab.Workloads.Models.Tasks => Tasks(size),
+            _ => throw new ArgumentOutOfRangeException(nameof(model)),
+        };
+        double ms = Measure.MillisecondsSince(t0);
+        if (sum != expected) throw new InvalidOperationException($"skynet sum {sum}, expected {expected}");
+        return Outcome.Of("ms", ms);
+    }
+
+#if WEFT_CHANNELS
+    /// <summary>Goroutines and unbuffered <c>Chan&lt;long&gt;</c>s.</summary>
+    public static long Weft(long leaves)
+    {
+        using var lab = new LabRuntime();
+        return lab.Run(async () =>
+        {
+            var c = new Chan<long>();
+            Go.Start(() => WeftNode(c, 0, leaves));
+            return await c.ReceiveAsync();
+        });
+    }
+
+    private static async GoTask WeftNode(Chan<long> c, long num, long size)
+    {
+        if (size == 1)
+        {
+            await c.SendAsync(num);
+            return;
+        }
+
+        var rc = new Chan<long>();
+        long sub = size / Div;
+        for (int i = 0; i < Div; i++)
+        {
+            long childNum = num + i * sub;
+            Go.Start(() => WeftNode(rc, childNum, sub));
+        }
+
+        long sum = 0;
+        for (int i = 0; i < Div; i++) sum += await rc.ReceiveAsync();
+        await c.SendAsync(sum);
+    }
+#else
+    /// <summary>Needs Weft channels (not merged in this build).</summary>
+    public static long Weft(long leaves) => throw new NotSupportedException(Lab.Workloads.Models.NeedsChannels);
+#endif
+
+    /// <summary>Tasks started with <c>Task.Run</c> and rendezvous channels (<c>Channel.CreateBounded&lt;long&gt;(0)</c>).</summary>
+    public static long Tasks(long leaves) => Task.Run(async () =>
+    {
+        var c = Channel.CreateBounded<long>(0);
+        _ = Task.Run(() => TaskNode(c.Writer, 0, leaves));
+        return await c.Reader.ReadAsync();
+    }).GetAwaiter().GetResult();
+
+    private static async Task TaskNode(ChannelWriter<long> c, long num, long size)
+    {
+        if (size == 1)
+        {
+            await c.WriteAsync(num);
+            return;
+        }
+
+        var rc = Channel.CreateBounded<long>(0);
+        long sub = size / Div;
+        for (int i = 0; i < Div; i++)
+        {
+            long childNum = num + i * sub;
+            _ = Task.Run(() => TaskNode(rc.Writer, childNum, sub));
+        }
+
+        long sum = 0;
+        for (int i = 0; i < Div; i++) sum += await rc.Reader.ReadAsync();
+        await c.WriteAsync(sum);
+    }
+}
+
+/// <summary>Shared arithmetic of the skynet workloads.</summary>
+public static class Skynet
+{
+    /// <summary>The sum of leaves 0..n−1.</summary>
+    public static long ExpectedSum(long leaves) => leaves * (leaves - 1) / 2;
+
+    /// <summary>The largest power of 10 not above <paramref name="size"/> (at least 10).</summary>
+    public static long PowerOfTen(long size)
+    {
+        long p = 10;
+        while (p * 10 <= size) p *= 10;
+        return p;
+    }
+}

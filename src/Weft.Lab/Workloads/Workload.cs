@@ -1,0 +1,126 @@
+using Weft.Lab.Measurement;
+
+namespace Weft.Lab.Workloads;
+
+/// <summary>
+/// One macro workload of DESIGN §1: a fixed name, fixed figures, and an implementation per in-process model
+/// (<c>weft</c>, <c>tasks</c>, and <c>threads</c> where it makes sense), written side by side in one file so a reader
+/// can check they do the same work.
+/// </summary>
+public abstract class Workload
+{
+    /// <summary>The fixed workload name (DESIGN §1), e.g. <c>skynet</c>.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>One line: what the workload does.</summary>
+    public abstract string Description { get; }
+
+    /// <summary>The figures it reports, in order.</summary>
+    public abstract IReadOnlyList<FigureSpec> Figures { get; }
+
+    /// <summary>The in-process models it runs, in order (<c>weft</c> first).</summary>
+    public abstract IReadOnlyList<string> Models { get; }
+
+    /// <summary>The size of DESIGN §1 (units, items, requests, or milliseconds for timed workloads).</summary>
+    public abstract long DefaultSize { get; }
+
+    /// <summary>The size used by <c>--quick</c>: seconds for the whole workload, enough to be representative.</summary>
+    public abstract long QuickSize { get; }
+
+    /// <summary>What the size counts, for help texts.</summary>
+    public virtual string SizeUnit => "units";
+
+    /// <summary>The size of the warm-up run before the measured one (0: no warm-up).</summary>
+    public virtual long WarmupSize(long size) => Math.Max(1, size / 10);
+
+    /// <summary>Makes a requested size valid for this workload (e.g. skynet needs a power of 10).</summary>
+    public virtual long NormalizeSize(long size) => Math.Max(1, size);
+
+    /// <summary>Why <paramref name="model"/> cannot run in this build (a runtime feature not merged yet), or null.</summary>
+    public virtual string? Unavailable(string model) => null;
+
+    /// <summary>The figure spec named <paramref name="name"/>.</summary>
+    public FigureSpec Spec(string name) => Figures.First(f => f.Name == name);
+
+    /// <summary>
+    /// Runs <paramref name="model"/> once at <paramref name="size"/>, after a warm-up run unless
+    /// <paramref name="warmup"/> is false. Never throws: a failure becomes a failed <see cref="ModelRun"/>.
+    /// </summary>
+    public ModelRun Run(string model, long size, bool warmup = true)
+    {
+        if (!Models.Contains(model)) return ModelRun.Skipped(Name, model, $"{Name} has no {model} model");
+        if (Unavailable(model) is { } why) return ModelRun.Skipped(Name, model, why);
+        size = NormalizeSize(size);
+        try
+        {
+            if (warmup && WarmupSize(size) is > 0 and var w)
+            {
+                RunModel(model, NormalizeSize(w));
+                Measure.Quiesce();
+            }
+
+            var values = RunModel(model, size);
+            Measure.Quiesce();
+            var figures = new List<Figure>();
+            foreach (var spec in Figures)
+                if (values.Values.TryGetValue(spec.Name, out var v))
+                    figures.Add(new Figure(Name, spec.Name, model, v, spec.Unit));
+            return new ModelRun(Name, model, figures, values.Note) { Size = size };
+        }
+        catch (Exception e)
+        {
+            return ModelRun.Failure(Name, model, $"{e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    /// <summary>Runs one model once and returns its figures by name. May throw.</summary>
+    protected abstract Outcome RunModel(string model, long size);
+
+    /// <summary>Throws for a model name the workload does not know (a bug in <see cref="Models"/>).</summary>
+    protected Outcome UnknownModel(string model) =>
+        throw new ArgumentOutOfRangeException(nameof(model), model, $"{Name}: unknown model");
+}
+
+/// <summary>The figures of one run by name, and an optional remark.</summary>
+/// <param name="Values">Figure name → value.</param>
+/// <param name="Note">A remark to print with the figures, or null.</param>
+public sealed record Outcome(IReadOnlyDictionary<string, double> Values, string? Note = null)
+{
+    /// <summary>An outcome with one figure.</summary>
+    public static Outcome Of(string name, double value, string? note = null) => new(new Dictionary<string, double> { [name] = value }, note);
+
+    /// <summary>An outcome with several figures.</summary>
+    public static Outcome Of(params (string Name, double Value)[] values) =>
+        new(values.ToDictionary(v => v.Name, v => v.Value));
+}
+
+/// <summary>The in-process model names.</summary>
+public static class Models
+{
+    /// <summary>Weft goroutines, channels and timers.</summary>
+    public const string Weft = "weft";
+
+    /// <summary>Weft with the blocking calls declared through <c>Go.Blocking</c> (the <c>blocking</c> workload).</summary>
+    public const string WeftDeclared = "weft-declared";
+
+    /// <summary>async Task + Task.Run + ThreadPool + System.Threading.Channels: what a C# user writes today.</summary>
+    public const string Tasks = "tasks";
+
+    /// <summary>Dedicated OS threads.</summary>
+    public const string Threads = "threads";
+
+    /// <summary>The peers, run as external programs when their toolchains are installed.</summary>
+    public static readonly IReadOnlyList<string> Peers = ["go", "erlang", "node"];
+
+    /// <summary>The in-process models.</summary>
+    public static readonly IReadOnlyList<string> InProcess = [Weft, WeftDeclared, Tasks, Threads];
+
+    /// <summary>The base model name of a variant (<c>weft-declared</c> → <c>weft</c>).</summary>
+    public static string Family(string model) => model == WeftDeclared ? Weft : model;
+
+    /// <summary>Message for a Weft feature not merged yet.</summary>
+    internal const string NeedsChannels = "needs Weft channels (issue 3); this build was compiled without WEFT_CHANNELS";
+
+    /// <summary>Message for a Weft feature not merged yet.</summary>
+    internal const string NeedsSysmon = "needs Go.Blocking (sysmon, issue 4); this build was compiled without WEFT_SYSMON";
+}

@@ -1,0 +1,181 @@
+using Weft.Lab.Measurement;
+using Weft.Lab.Workloads;
+
+namespace Weft.Tests.Lab;
+
+/// <summary>The Lab's workloads are timing-sensitive and CPU-hungry: they run alone, not beside other tests.</summary>
+[CollectionDefinition("Lab", DisableParallelization = true)]
+public sealed class LabCollection;
+
+/// <summary>Each workload of each in-process model, at a tiny size, does the right work.</summary>
+[Collection("Lab")]
+public sealed class WorkloadTests
+{
+    /// <summary>Tiny sizes per workload: enough to exercise every path, fast enough for CI.</summary>
+    private static long TinySize(Workload w) => w.Name switch
+    {
+        "spawn" => 2_000,
+        "skynet" or "skynet-await" => 1_000,
+        "pingpong" => 2_000,
+        "prodcons" => 20_000,
+        "select" => 5_000,
+        "hog" => 60,
+        "blocking" => 60,
+        "sleep" => 50,
+        "yield" => 4_000,
+        "c10k" => 200,
+        _ => throw new ArgumentOutOfRangeException(nameof(w), w.Name, "no tiny size"),
+    };
+
+    public static TheoryData<string, string> Cases()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var w in WorkloadRegistry.All)
+            foreach (var m in w.Models)
+                if (!(w.Name == "blocking" && m == Models.WeftDeclared)) // see the skipped test below
+                    data.Add(w.Name, m);
+        return data;
+    }
+
+    /// <summary>
+    /// Runtime bug found by the Lab (reported to the lead): with 100 goroutines calling <c>Go.Blocking(() =>
+    /// Thread.Sleep(50))</c> in a loop, goroutines returning from the call that must wait for a P ("runnable,
+    /// locked to thread") are never run again, so the blockers never finish. Re-enable when it is fixed.
+    /// </summary>
+    [Fact(Skip = "runtime bug: goroutines leaving Go.Blocking without a P are never rescheduled (Lab report, 2026-11-27)")]
+    public void Blocking_with_declared_calls_runs_at_a_tiny_size()
+    {
+        var run = new BlockingWorkload().Run(Models.WeftDeclared, 60, warmup: false);
+        Assert.False(run.Failed, run.Note);
+        Assert.True(run.Value("ratio") > 0);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Workload_model_runs_at_a_tiny_size_and_reports_its_figures(string workload, string model)
+    {
+        var w = WorkloadRegistry.Find(workload)!;
+        var run = w.Run(model, TinySize(w), warmup: false);
+        Assert.False(run.Failed, $"{workload}/{model} failed: {run.Note}");
+        if (w.Unavailable(model) is { } why)
+        {
+            Assert.Empty(run.Figures);
+            Assert.Equal(why, run.Note);
+            return;
+        }
+
+        Assert.Equal(w.Figures.Select(f => f.Name), run.Figures.Select(f => f.Name));
+        Assert.All(run.Figures, f =>
+        {
+            Assert.Equal(workload, f.Workload);
+            Assert.Equal(model, f.Model);
+            Assert.True(double.IsFinite(f.Value) && f.Value >= 0, $"{f.Name} = {f.Value}");
+        });
+    }
+
+    [Fact]
+    public void Skynet_await_sums_every_leaf_in_each_model()
+    {
+        Assert.Equal(499_500, SkynetAwaitWorkload.Weft(1_000));
+        Assert.Equal(499_500, SkynetAwaitWorkload.Tasks(1_000));
+        Assert.Equal(499_999_500_000, Skynet.ExpectedSum(1_000_000));
+    }
+
+    [Fact]
+    public void Skynet_over_channels_sums_every_leaf()
+    {
+        Assert.Equal(Skynet.ExpectedSum(10_000), SkynetWorkload.Tasks(10_000));
+        Assert.Equal(Skynet.ExpectedSum(10_000), SkynetWorkload.Weft(10_000));
+    }
+
+    [Fact]
+    public void Skynet_sizes_are_powers_of_ten()
+    {
+        Assert.Equal(1_000_000, Skynet.PowerOfTen(1_000_000));
+        Assert.Equal(100_000, Skynet.PowerOfTen(999_999));
+        Assert.Equal(10, Skynet.PowerOfTen(3));
+    }
+
+    [Fact]
+    public void Spawn_releases_every_parked_unit()
+    {
+        Assert.Equal(3_000, SpawnWorkload.Weft(3_000).Released);
+        Assert.Equal(3_000, SpawnWorkload.Tasks(3_000).Released);
+        Assert.Equal(100, SpawnWorkload.Threads(100).Released);
+    }
+
+    [Fact]
+    public void Pingpong_and_prodcons_move_every_value()
+    {
+        Assert.Equal(PingPongWorkload.ExpectedCheck(1_000), PingPongWorkload.Tasks(1_000));
+        Assert.Equal(PingPongWorkload.ExpectedCheck(1_000), PingPongWorkload.Threads(1_000));
+        Assert.Equal(Skynet.ExpectedSum(40_000), ProdConsWorkload.Tasks(40_000));
+        Assert.Equal(Skynet.ExpectedSum(40_000), ProdConsWorkload.Threads(40_000));
+    }
+
+    [Fact]
+    public void Select_chooses_both_ready_cases()
+    {
+        var r = SelectWorkload.Tasks(10_000);
+        Assert.Equal(10_000, r.First + r.Second);
+        Assert.True(r.First > 3_000 && r.Second > 3_000, $"first {r.First}, second {r.Second}");
+    }
+
+    [Fact]
+    public void Yield_counts_every_yield()
+    {
+        Assert.Equal(4_000, YieldWorkload.Weft(1_000));
+        Assert.Equal(4_000, YieldWorkload.Tasks(1_000));
+        Assert.Equal(400, YieldWorkload.Threads(100));
+    }
+
+    [Fact]
+    public void Blocking_runs_every_blocker_and_the_sleeper()
+    {
+        var r = BlockingWorkload.Threads(60);
+        Assert.True(r.Alone > 0 && r.WithBlockers > 0);
+        Assert.True(r.BlockingCalls > 0, $"{r.BlockingCalls} blocking calls");
+        Assert.True(r.Threads >= BlockingWorkload.Blockers, $"{r.Threads} threads");
+    }
+
+    [Fact]
+    public void C10k_answers_every_request_after_its_wait()
+    {
+        var latencies = new double[300];
+        C10kWorkload.Weft(latencies.Length, System.Diagnostics.Stopwatch.GetTimestamp(), latencies);
+        Assert.All(latencies, l => Assert.True(l >= C10kWorkload.WaitMs, $"latency {l} ms"));
+    }
+
+    [Fact]
+    public void Every_workload_has_the_fixed_name_and_figures_of_DESIGN_1()
+    {
+        var expected = new Dictionary<string, string[]>
+        {
+            ["spawn"] = ["bytes_per_unit", "ns_per_spawn"],
+            ["skynet"] = ["ms"],
+            ["skynet-await"] = ["ms"],
+            ["pingpong"] = ["ns_per_roundtrip"],
+            ["prodcons"] = ["ns_per_item"],
+            ["select"] = ["ns_per_op", "bytes_per_op"],
+            ["hog"] = ["worst_late_ms", "mean_late_ms"],
+            ["blocking"] = ["ratio", "threads"],
+            ["sleep"] = ["wakeups_per_s"],
+            ["yield"] = ["ns_per_yield"],
+            ["c10k"] = ["req_per_s", "cpu_limit_pct", "p50_ms", "p99_ms", "peak_mb", "threads"],
+        };
+        Assert.Equal(expected.Keys, WorkloadRegistry.All.Select(w => w.Name));
+        foreach (var w in WorkloadRegistry.All) Assert.Equal(expected[w.Name], w.Figures.Select(f => f.Name));
+    }
+
+    [Fact]
+    public void Lateness_log_reports_worst_and_mean()
+    {
+        var log = new LatenessLog();
+        long f = System.Diagnostics.Stopwatch.Frequency;
+        log.Add(0, f / 1000 * 3, 1); // 3 ms for a 1 ms sleep: 2 ms late
+        log.Add(0, f / 1000, 1); // on time
+        Assert.Equal(2, log.Count);
+        Assert.Equal(2, log.Worst, 3);
+        Assert.Equal(1, log.Mean, 3);
+    }
+}
