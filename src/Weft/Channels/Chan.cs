@@ -465,8 +465,12 @@ public sealed partial class Chan<T> : ISelectableChan
             return;
         }
 
-        bool wasReceiver = _recvq.Remove(waiter);
-        if (!wasReceiver) _sendq.Remove(waiter);
+        // Withdraw from the queue the operation is in. (WaitQueue.Remove only checks Enqueued, not membership:
+        // removing a sender through the receive queue corrupted both queues and left a removed waiter at the
+        // head of the send queue, on which the next DequeueClaimable spun forever under the lock.)
+        bool wasReceiver = !waiter.IsSend;
+        if (waiter.IsSend) _sendq.Remove(waiter);
+        else _recvq.Remove(waiter);
         ElemSlot<T>.Clear(waiter);
         waiter.Canceled = true;
         waiter.Success = false;
@@ -496,6 +500,21 @@ public sealed partial class Chan<T> : ISelectableChan
             bool waiting = !_recvq.IsEmpty;
             _lock.Exit();
             return waiting;
+        }
+    }
+
+    /// <summary>
+    /// Claimable waiters parked on each queue (stale select entries excluded). A snapshot for tests and
+    /// diagnostics: walks both queues under the lock.
+    /// </summary>
+    internal (int Receivers, int Senders) WaitingCounts
+    {
+        get
+        {
+            _lock.Enter();
+            var counts = (_recvq.CountClaimable(), _sendq.CountClaimable());
+            _lock.Exit();
+            return counts;
         }
     }
 

@@ -16,12 +16,19 @@ internal sealed class ChanWaiter<T> : TypedWaiter<T>
     /// <summary>Outside goroutines: the continuation to queue to the ThreadPool (when <see cref="Waiter.Frame"/> is null).</summary>
     internal Action? Continuation;
 
+    /// <summary>True for a send, false for a receive: which of the channel's queues a cancellation withdraws it from.</summary>
+    internal readonly bool IsSend;
+
     /// <summary>Set by a cancellation that claimed the waiter before any channel operation did.</summary>
     internal bool Canceled;
 
     internal CancellationTokenRegistration Registration;
 
-    internal ChanWaiter(G? goroutine) => Goroutine = goroutine;
+    internal ChanWaiter(G? goroutine, bool isSend)
+    {
+        Goroutine = goroutine;
+        IsSend = isSend;
+    }
 
     /// <summary>Routes the wake-up: a goroutine frame, a frame outside goroutines, or a plain continuation.</summary>
     internal void SetResumption(GoFrame? frame, Action continuation)

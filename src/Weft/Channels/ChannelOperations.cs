@@ -66,7 +66,7 @@ internal struct ReceiveOperation<T>
             }
             else
             {
-                _waiter = new ChanWaiter<T>(g);
+                _waiter = new ChanWaiter<T>(g, isSend: false);
                 _mode = OperationMode.OnWaiter;
             }
 
@@ -189,7 +189,7 @@ internal struct SendOperation<T>
             }
             else
             {
-                _waiter = new ChanWaiter<T>(g);
+                _waiter = new ChanWaiter<T>(g, isSend: true);
                 _mode = OperationMode.OnWaiter;
             }
 
