@@ -30,7 +30,7 @@ internal static class ChanTestUtil
     }
 
     /// <summary>Waits for a Task with the hang guard and rethrows its exception.</summary>
-    public static T Wait<T>(this Task<T> task)
+    public static T WaitGuarded<T>(this Task<T> task)
     {
         if (!task.Wait(TestRuntime.HangGuard)) throw new TimeoutException("The task did not complete within the hang guard.");
         return task.GetAwaiter().GetResult();
