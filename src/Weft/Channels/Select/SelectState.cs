@@ -227,9 +227,12 @@ internal sealed class SelectState
             return;
         }
 
-        for (int i = 0; i < Count; i++)
+        // Enqueue in the poll order just shuffled, not in case order: when two cases name the same channel, the
+        // waker takes whichever entry comes first in that channel's queue, so case order would always favour the
+        // lower case (Go enqueues in lock order, which it builds from the shuffled poll order, with the same effect).
+        for (int k = 0; k < Count; k++)
         {
-            var node = Nodes[i];
+            var node = Nodes[_pollOrder[k]];
             if (node.Channel is null) continue;
             node.Success = false;
             node.Channel.SelectEnqueue(node, node.IsSend);
