@@ -13,7 +13,8 @@ namespace Weft;
 /// <remarks>
 /// <para><b>Invariants</b> (checked in DEBUG builds at every lock entry), as in Go's chan.go:</para>
 /// <list type="bullet">
-/// <item>At most one of the receive and send queues holds claimable waiters.</item>
+/// <item>At most one of the receive and send queues holds claimable waiters — except on an unbuffered channel where
+/// a single select waits both to send and to receive (as Go's chan.go notes too).</item>
 /// <item>Buffered: values in the buffer ⇒ no claimable receiver waits; free space ⇒ no claimable sender waits.</item>
 /// <item>Unbuffered: the buffer is empty (there is none).</item>
 /// <item>Once closed, no sender waits.</item>
@@ -539,7 +540,7 @@ public sealed partial class Chan<T> : ISelectableChan
     private void AssertInvariants()
     {
         Debug.Assert(_lock.IsHeld, "Chan: AssertInvariants called without the lock");
-        Debug.Assert(!(_recvq.HasClaimable() && _sendq.HasClaimable()),
+        Debug.Assert(!(_recvq.HasClaimable() && _sendq.HasClaimable()) || IsSingleSelectOnBothSides(),
             "Chan: both the receive and the send queue hold claimable waiters.");
         if (_capacity > 0)
         {
@@ -552,6 +553,28 @@ public sealed partial class Chan<T> : ISelectableChan
         }
 
         Debug.Assert(!_closed || !_sendq.HasClaimable(), "Chan: senders wait on a closed channel.");
+    }
+
+    /// <summary>
+    /// DEBUG only: true when every claimable waiter in both queues is a case of one and the same select (a select
+    /// sending to and receiving from this unbuffered channel). Caller holds the lock.
+    /// </summary>
+    private bool IsSingleSelectOnBothSides()
+    {
+        if (_capacity != 0) return false;
+        SelectState? owner = null;
+        foreach (var queue in new[] { _recvq, _sendq })
+        {
+            for (var w = queue.First; w is not null; w = w.Next)
+            {
+                if (!w.CanClaim) continue;
+                if (w is not SelectWaiter sw) return false;
+                owner ??= sw.State;
+                if (!ReferenceEquals(owner, sw.State)) return false;
+            }
+        }
+
+        return true;
     }
 
     /// <inheritdoc />
