@@ -504,6 +504,24 @@ public sealed partial class Chan<T> : ISelectableChan
         }
     }
 
+    /// <summary>True once <see cref="Close"/> has run. A racy snapshot (adapters, diagnostics).</summary>
+    internal bool IsClosed => _closed;
+
+    /// <summary>
+    /// True when a send would complete now (a receiver waits, or the buffer has room) or the channel is closed (a
+    /// send would fail now). A snapshot under the lock, for <see cref="ChanAdapters"/>' WaitToWriteAsync.
+    /// </summary>
+    internal bool SendWouldNotBlock
+    {
+        get
+        {
+            _lock.Enter();
+            bool ready = _closed || _recvq.HasClaimable() || _count < _capacity;
+            _lock.Exit();
+            return ready;
+        }
+    }
+
     /// <summary>
     /// Claimable waiters parked on each queue (stale select entries excluded). A snapshot for tests and
     /// diagnostics: walks both queues under the lock.
