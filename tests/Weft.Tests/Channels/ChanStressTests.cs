@@ -27,7 +27,9 @@ public class ChanStressTests(ITestOutputHelper output)
         using var rt = new TestRuntime(procs);
         int baseline = rt.Runtime.NumGoroutine;
         // Round 0 closes after every producer is done (all values go through); the others close at a random point.
-        for (int round = 0; round < 3; round++)
+        // WEFT_STRESS_ROUNDS raises the number of rounds for a local soak run (CI keeps 3).
+        int rounds = int.TryParse(Environment.GetEnvironmentVariable("WEFT_STRESS_ROUNDS"), out int r) && r > 0 ? r : 3;
+        for (int round = 0; round < rounds; round++)
         {
             var stats = rt.Run(() => RunRound(capacity, round, closeEarly: round > 0));
             Assert.True(stats.Sent > 0, "nothing was sent");
