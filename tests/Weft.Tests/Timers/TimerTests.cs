@@ -123,6 +123,51 @@ public class TimerTests
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
+    public void ResetAndStop_WhileAReceiverWaits_MoveOrCancelItsWakeUp(int procs)
+    {
+        using var rt = new TestRuntime(procs);
+        rt.Run(async () =>
+        {
+            // Brought forward: an hour-long timer reset to 2 ms wakes the waiting receiver.
+            var t = Time.NewTimer(TimeSpan.FromHours(1));
+            var r1 = Go.Spawn<DateTime>(async () => await t.C.ReceiveAsync());
+            await ChanTestUtil.WaitUntil(() => t.C.Channel!.WaitingCounts.Receivers == 1, "receiver parked");
+            Assert.True(t.Reset(2 * Ms));
+            await r1;
+
+            // Pushed back: a 5 ms timer reset to an hour does not wake it; reset again to 1 ms, it does.
+            var t2 = Time.NewTimer(5 * Ms);
+            var r2 = Go.Spawn<DateTime>(async () => await t2.C.ReceiveAsync());
+            // (A slow first run — JIT — can let the 5 ms pass before the receiver parks: then it receives at once.)
+            await ChanTestUtil.WaitUntil(() => t2.C.Channel!.WaitingCounts.Receivers == 1 || r2.IsCompleted, "receiver parked or done");
+            bool pending = t2.Reset(TimeSpan.FromHours(1));
+            if (pending)
+            {
+                await Go.Sleep(20 * Ms); // past the old due time
+                Assert.False(r2.IsCompleted, "the receiver woke at the old due time");
+                Assert.True(t2.Reset(Ms));
+            }
+
+            await r2; // (not pending: it had already fired into the receiver before the first Reset)
+
+            // Stopped: the waiting receiver stays parked; only a later Reset wakes it.
+            var t3 = Time.NewTimer(5 * Ms);
+            var r3 = Go.Spawn<DateTime>(async () => await t3.C.ReceiveAsync());
+            await ChanTestUtil.WaitUntil(() => t3.C.Channel!.WaitingCounts.Receivers == 1 || r3.IsCompleted, "receiver parked or done");
+            if (t3.Stop())
+            {
+                await Go.Sleep(20 * Ms);
+                Assert.False(r3.IsCompleted, "a stopped timer woke its receiver");
+                Assert.False(t3.Reset(Ms), "a stopped timer was not pending");
+            }
+
+            await r3;
+        });
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
     [InlineData(4)]
     public void StopRacingFire_ReturnValueMatchesWhetherTheValueWasReceived(int procs)
     {
