@@ -15,7 +15,11 @@ public sealed class TestRuntime : IDisposable
 
     public GoRuntime Runtime { get; }
 
-    public TestRuntime(int maxProcs = 2, bool trackCreationSites = false, TextWriter? diagnostics = null)
+    /// <param name="detectDeadlocks">
+    /// False for tests where plain test code (not a goroutine) feeds the goroutines through channels: the runtime
+    /// cannot see that code, so a goroutine waiting for it would look deadlocked.
+    /// </param>
+    public TestRuntime(int maxProcs = 2, bool trackCreationSites = false, TextWriter? diagnostics = null, bool detectDeadlocks = true)
     {
         Runtime = new GoRuntime(new GoOptions
         {
@@ -23,6 +27,7 @@ public sealed class TestRuntime : IDisposable
             PanicHandler = p => Panics.Enqueue(p),
             TrackCreationSites = trackCreationSites,
             DiagnosticOutput = diagnostics,
+            DetectDeadlocks = detectDeadlocks,
             Name = "test",
         });
     }

@@ -13,7 +13,8 @@ namespace Weft;
 /// <remarks>
 /// <para><b>Invariants</b> (checked in DEBUG builds at every lock entry), as in Go's chan.go:</para>
 /// <list type="bullet">
-/// <item>At most one of the receive and send queues holds claimable waiters.</item>
+/// <item>At most one of the receive and send queues holds claimable waiters — except on an unbuffered channel where
+/// a single select waits both to send and to receive (as Go's chan.go notes too).</item>
 /// <item>Buffered: values in the buffer ⇒ no claimable receiver waits; free space ⇒ no claimable sender waits.</item>
 /// <item>Unbuffered: the buffer is empty (there is none).</item>
 /// <item>Once closed, no sender waits.</item>
@@ -465,8 +466,12 @@ public sealed partial class Chan<T> : ISelectableChan
             return;
         }
 
-        bool wasReceiver = _recvq.Remove(waiter);
-        if (!wasReceiver) _sendq.Remove(waiter);
+        // Withdraw from the queue the operation is in. (WaitQueue.Remove only checks Enqueued, not membership:
+        // removing a sender through the receive queue corrupted both queues and left a removed waiter at the
+        // head of the send queue, on which the next DequeueClaimable spun forever under the lock.)
+        bool wasReceiver = !waiter.IsSend;
+        if (waiter.IsSend) _sendq.Remove(waiter);
+        else _recvq.Remove(waiter);
         ElemSlot<T>.Clear(waiter);
         waiter.Canceled = true;
         waiter.Success = false;
@@ -499,6 +504,39 @@ public sealed partial class Chan<T> : ISelectableChan
         }
     }
 
+    /// <summary>True once <see cref="Close"/> has run. A racy snapshot (adapters, diagnostics).</summary>
+    internal bool IsClosed => _closed;
+
+    /// <summary>
+    /// True when a send would complete now (a receiver waits, or the buffer has room) or the channel is closed (a
+    /// send would fail now). A snapshot under the lock, for <see cref="ChanAdapters"/>' WaitToWriteAsync.
+    /// </summary>
+    internal bool SendWouldNotBlock
+    {
+        get
+        {
+            _lock.Enter();
+            bool ready = _closed || _recvq.HasClaimable() || _count < _capacity;
+            _lock.Exit();
+            return ready;
+        }
+    }
+
+    /// <summary>
+    /// Claimable waiters parked on each queue (stale select entries excluded). A snapshot for tests and
+    /// diagnostics: walks both queues under the lock.
+    /// </summary>
+    internal (int Receivers, int Senders) WaitingCounts
+    {
+        get
+        {
+            _lock.Enter();
+            var counts = (_recvq.CountClaimable(), _sendq.CountClaimable());
+            _lock.Exit();
+            return counts;
+        }
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------
 
     private static void ThrowIfGoroutine(string method, string asyncMethod)
@@ -511,16 +549,16 @@ public sealed partial class Chan<T> : ISelectableChan
     /// <summary>Blocks the calling thread until the awaiter completes (synchronous callers only).</summary>
     private static void BlockOn<TAwaiter>(ref TAwaiter awaiter) where TAwaiter : System.Runtime.CompilerServices.ICriticalNotifyCompletion
     {
-        using var done = new ManualResetEventSlim(false, spinCount: 0);
-        awaiter.UnsafeOnCompleted(done.Set);
-        done.Wait();
+        var wait = new BlockingWait();
+        awaiter.UnsafeOnCompleted(wait.Signal);
+        wait.Wait();
     }
 
     [Conditional("DEBUG")]
     private void AssertInvariants()
     {
         Debug.Assert(_lock.IsHeld, "Chan: AssertInvariants called without the lock");
-        Debug.Assert(!(_recvq.HasClaimable() && _sendq.HasClaimable()),
+        Debug.Assert(!(_recvq.HasClaimable() && _sendq.HasClaimable()) || IsSingleSelectOnBothSides(),
             "Chan: both the receive and the send queue hold claimable waiters.");
         if (_capacity > 0)
         {
@@ -533,6 +571,28 @@ public sealed partial class Chan<T> : ISelectableChan
         }
 
         Debug.Assert(!_closed || !_sendq.HasClaimable(), "Chan: senders wait on a closed channel.");
+    }
+
+    /// <summary>
+    /// DEBUG only: true when every claimable waiter in both queues is a case of one and the same select (a select
+    /// sending to and receiving from this unbuffered channel). Caller holds the lock.
+    /// </summary>
+    private bool IsSingleSelectOnBothSides()
+    {
+        if (_capacity != 0) return false;
+        SelectState? owner = null;
+        foreach (var queue in new[] { _recvq, _sendq })
+        {
+            for (var w = queue.First; w is not null; w = w.Next)
+            {
+                if (!w.CanClaim) continue;
+                if (w is not SelectWaiter sw) return false;
+                owner ??= sw.State;
+                if (!ReferenceEquals(owner, sw.State)) return false;
+            }
+        }
+
+        return true;
     }
 
     /// <inheritdoc />

@@ -18,6 +18,9 @@ internal sealed class ChanWaiter<T> : TypedWaiter<T>, IChanWaiter
     /// <summary>Outside goroutines: the continuation to queue to the ThreadPool (when <see cref="Waiter.Frame"/> is null).</summary>
     internal Action? Continuation;
 
+    /// <summary>True for a send, false for a receive: which of the channel's queues a cancellation withdraws it from.</summary>
+    internal readonly bool IsSend;
+
     /// <summary>Set by a cancellation that claimed the waiter before any channel operation did.</summary>
     internal bool Canceled;
 
@@ -26,7 +29,11 @@ internal sealed class ChanWaiter<T> : TypedWaiter<T>, IChanWaiter
     /// <summary>The operation's cancellation token (a cancellable operation always uses a ChanWaiter).</summary>
     internal CancellationToken Token;
 
-    internal ChanWaiter(G? goroutine) => Goroutine = goroutine;
+    internal ChanWaiter(G? goroutine, bool isSend)
+    {
+        Goroutine = goroutine;
+        IsSend = isSend;
+    }
 
     /// <summary>Routes the wake-up: a goroutine frame, a frame outside goroutines, or a plain continuation.</summary>
     public void SetResumption(GoFrame? frame, Action continuation)
@@ -63,7 +70,8 @@ internal sealed class ChanWaiter<T> : TypedWaiter<T>, IChanWaiter
         }
 
         if (Frame is { } frame) frame.Wake();
-        else ThreadPool.UnsafeQueueUserWorkItem(static c => ((Action)c!)(), Continuation!, preferLocal: false);
+        else if (Continuation!.Target is BlockingWait) Continuation(); // just sets an event: no ThreadPool hop
+        else ThreadPool.UnsafeQueueUserWorkItem(static c => ((Action)c!)(), Continuation, preferLocal: false);
     }
 }
 
@@ -73,4 +81,22 @@ internal interface IChanWaiter
     G? Goroutine { get; }
 
     void SetResumption(GoFrame? frame, Action continuation);
+}
+
+/// <summary>
+/// A synchronous caller blocked in <see cref="Chan{T}.Send"/> or <see cref="Chan{T}.Receive"/>. Its wake-up only
+/// sets an event, so the waker does it directly: going through the ThreadPool would stall when every pool thread
+/// is itself blocked in a channel call.
+/// </summary>
+internal sealed class BlockingWait
+{
+    private readonly ManualResetEventSlim _event = new(false, spinCount: 0);
+
+    public void Signal() => _event.Set();
+
+    public void Wait()
+    {
+        _event.Wait();
+        _event.Dispose();
+    }
 }

@@ -45,7 +45,7 @@ internal struct ReceiveOperation<T>
     public ReceiveOperation(Chan<T>? chan, CancellationToken token)
     {
         _chan = chan;
-        _waiter = token.CanBeCanceled ? new ChanWaiter<T>(null) { Token = token } : null;
+        _waiter = token.CanBeCanceled ? new ChanWaiter<T>(null, isSend: false) { Token = token } : null;
         _value = default!;
         _ok = false;
         _mode = OperationMode.Pending;
@@ -78,7 +78,7 @@ internal struct ReceiveOperation<T>
             }
             else
             {
-                var waiter = cancellable ?? new ChanWaiter<T>(g);
+                var waiter = cancellable ?? new ChanWaiter<T>(g, isSend: false);
                 waiter.Goroutine = g;
                 _waiter = waiter;
                 _mode = OperationMode.OnWaiter;
@@ -162,7 +162,7 @@ internal struct SendOperation<T>
     {
         _chan = chan;
         _value = value;
-        _waiter = token.CanBeCanceled ? new ChanWaiter<T>(null) { Token = token } : null;
+        _waiter = token.CanBeCanceled ? new ChanWaiter<T>(null, isSend: true) { Token = token } : null;
         _mode = OperationMode.Pending;
     }
 
@@ -193,7 +193,7 @@ internal struct SendOperation<T>
             }
             else
             {
-                var waiter = cancellable ?? new ChanWaiter<T>(g);
+                var waiter = cancellable ?? new ChanWaiter<T>(g, isSend: true);
                 waiter.Goroutine = g;
                 _waiter = waiter;
                 _mode = OperationMode.OnWaiter;

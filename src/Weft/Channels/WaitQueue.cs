@@ -27,10 +27,14 @@ internal struct WaitQueue
         w.Enqueued = true;
     }
 
-    /// <summary>Unlinks <paramref name="w"/> if it is in this queue; returns whether it was.</summary>
+    /// <summary>
+    /// Unlinks <paramref name="w"/> if it is enqueued; returns whether it was. The caller must know that
+    /// <paramref name="w"/> is in this queue and not in another one (checked in DEBUG builds).
+    /// </summary>
     public bool Remove(Waiter w)
     {
         if (!w.Enqueued) return false;
+        Debug.Assert(Contains(w), "WaitQueue.Remove: the waiter is enqueued in another queue");
         if (w.Prev is null) _first = w.Next;
         else w.Prev.Next = w.Next;
         if (w.Next is null) _last = w.Prev;
@@ -53,6 +57,22 @@ internal struct WaitQueue
         }
 
         return null;
+    }
+
+    private readonly bool Contains(Waiter w)
+    {
+        for (var x = _first; x is not null; x = x.Next)
+            if (ReferenceEquals(x, w)) return true;
+        return false;
+    }
+
+    /// <summary>The number of waiters that could still be claimed (for tests and diagnostics).</summary>
+    public readonly int CountClaimable()
+    {
+        int n = 0;
+        for (var w = _first; w is not null; w = w.Next)
+            if (w.CanClaim) n++;
+        return n;
     }
 
     /// <summary>True when some waiter could still be claimed (stale select waiters do not count).</summary>

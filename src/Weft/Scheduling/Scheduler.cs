@@ -114,7 +114,12 @@ internal sealed partial class Scheduler : IRunQueueOverflow
         }
         else
         {
-            lock (_lock) GlobalQueue.Push(g);
+            lock (_lock)
+            {
+                GlobalQueue.Push(g);
+                _globalPushes++; // progress seen by the deadlock check
+            }
+
             Interlocked.MemoryBarrier(); // publish before reading the spinning count (see the remarks)
         }
 

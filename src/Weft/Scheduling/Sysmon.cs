@@ -110,7 +110,13 @@ internal sealed class Sysmon
             if (_scheduler.LooksIdle())
             {
                 // Every P idle and no blocking call: nothing to retake until an M takes a P (AcquireP wakes us).
-                _scheduler.CheckDeadlock();
+                if (_scheduler.DeadlockCandidate() is { } candidate)
+                {
+                    _parker.Park(Clock.ToNanoseconds(Scheduler.DeadlockGrace));
+                    _scheduler.ConfirmDeadlock(candidate.Progress);
+                    continue;
+                }
+
                 _sleeping = true;
                 if (_scheduler.LooksIdle()) _parker.Park();
                 _sleeping = false;

@@ -64,8 +64,8 @@ internal abstract class GoFrame : IThreadPoolWorkItem, IValueTaskSource
     /// <summary>True once the frame has completed.</summary>
     internal bool IsCompleted => Volatile.Read(ref _continuation) is Completion;
 
-    /// <summary>The frame this one resumes when it completes (for dumps; racy snapshot).</summary>
-    internal GoFrame? Parent => Volatile.Read(ref _continuation) as GoFrame;
+    /// <summary>The frame this one resumes when it completes (for dumps; racy snapshot); null at the root of a goroutine.</summary>
+    internal GoFrame? Parent => Volatile.Read(ref _continuation) is GoFrame parent and not Scheduling.ISpawnedBody ? parent : null;
 
     /// <summary>The shared default ExecutionContext, learned from the first Weft thread (started without a context).</summary>
     internal static ExecutionContext? DefaultContext;

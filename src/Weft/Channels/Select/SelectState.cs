@@ -46,6 +46,9 @@ internal sealed class SelectState
 
     internal SelectOutcome ImmediateOutcome;
 
+    /// <summary>With <see cref="CompletedWhileParking"/>: the final poll chose a send case whose channel is closed.</summary>
+    internal bool ClosedSendWhileParking;
+
     /// <summary>Set when a cancellation won the select.</summary>
     internal bool Canceled;
 
@@ -100,6 +103,7 @@ internal sealed class SelectState
         Done = 0;
         Winner = -1;
         CompletedWhileParking = false;
+        ClosedSendWhileParking = false;
         ImmediateOutcome = default;
         Canceled = false;
         _registered = 0;
@@ -212,7 +216,23 @@ internal sealed class SelectState
         }
 
         var outcome = default(SelectOutcome);
-        int winner = Poll(ref outcome, keepLocked: true);
+        int winner;
+        try
+        {
+            winner = Poll(ref outcome, keepLocked: true);
+        }
+        catch (ChannelClosedException)
+        {
+            // A send case's channel was closed since the first poll (IsCompleted). Poll has unlocked everything.
+            // Complete through GetResult, like any other outcome: an exception thrown out of OnCompleted would escape
+            // into the awaiting builder (for Task-based callers, an unhandled exception on the ThreadPool).
+            Done = 1;
+            ClosedSendWhileParking = true;
+            CompletedWhileParking = true;
+            Wake();
+            return;
+        }
+
         if (winner >= 0)
         {
             // Ready after all: complete as if a waker had claimed the case.
@@ -227,9 +247,12 @@ internal sealed class SelectState
             return;
         }
 
-        for (int i = 0; i < Count; i++)
+        // Enqueue in the poll order just shuffled, not in case order: when two cases name the same channel, the
+        // waker takes whichever entry comes first in that channel's queue, so case order would always favour the
+        // lower case (Go enqueues in lock order, which it builds from the shuffled poll order, with the same effect).
+        for (int k = 0; k < Count; k++)
         {
-            var node = Nodes[i];
+            var node = Nodes[_pollOrder[k]];
             if (node.Channel is null) continue;
             node.Success = false;
             node.Channel.SelectEnqueue(node, node.IsSend);
@@ -308,6 +331,7 @@ internal sealed class SelectState
         {
             if (Canceled) throw new OperationCanceledException(token);
             int winner = Winner;
+            if (ClosedSendWhileParking) throw new ChannelClosedException();
             if (CompletedWhileParking) return new SelectResult(winner, ImmediateOutcome);
             var node = Nodes[winner];
             var outcome = default(SelectOutcome);
