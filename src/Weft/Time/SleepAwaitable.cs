@@ -46,7 +46,11 @@ public readonly struct SleepAwaiter : ICriticalNotifyCompletion, IGoAwaiter
             frame ??= new CallbackFrame(g, static c => ((Action)c!)(), continuation);
             var extras = g.Extras;
             var timer = extras.SleepTimer;
-            if (timer is null || timer.Heap is not null)
+            // The shared timer is busy from AddTimer until Fire has taken its frame. Checking Heap alone is not
+            // enough: TakeDue detaches a due timer from the heap before another M calls Fire, and reusing it in that
+            // window (possible only for un-awaited GoTask calls, whose frames run while a sleep is pending) would
+            // make Fire resume the new frame and lose the old one.
+            if (timer is null || timer.Heap is not null || Volatile.Read(ref timer.Frame) is not null)
             {
                 // First sleep of this goroutine, or a second concurrent sleep of an un-awaited GoTask call.
                 timer = new Time.SleepTimer(g);
