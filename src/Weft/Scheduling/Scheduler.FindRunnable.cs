@@ -92,6 +92,16 @@ internal sealed partial class Scheduler
         var p = m.P!;
         if (p.Retiring)
         {
+            // A spinning M (woken by StartM, or back here through "goto top") must drop its spinning count before
+            // it parks: StopM does not, and a count leaked by a parked M makes every later WakeP think someone is
+            // already looking for work, so runnable goroutines wait forever. Drop it before RetireP, whose WakeP
+            // must be able to wake an M for the orphaned goroutines.
+            if (m.Spinning)
+            {
+                m.Spinning = false;
+                DecrementSpinning();
+            }
+
             RetireP(m);
             if (!StopM(m)) return null;
             goto top;
