@@ -103,6 +103,13 @@ internal sealed partial class Scheduler
             }
 
             RetireP(m);
+
+            // This M may have been the one to run the timers (it woke from the timer sleep, WokeForTimers, and took
+            // this P just before SetMaxProcs retired it). It parks now without running them, so make sure some M
+            // still sleeps until the earliest timer; otherwise pending sleeps on P0 are never fired.
+            long earliest = EarliestTimer();
+            if (earliest != 0) WakeTimerSleeper(earliest);
+
             if (!StopM(m)) return null;
             goto top;
         }
