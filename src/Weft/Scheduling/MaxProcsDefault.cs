@@ -9,16 +9,23 @@ namespace Weft.Scheduling;
 internal static class MaxProcsDefault
 {
     /// <summary>The value for this process.</summary>
-    public static int Resolve()
+    public static int Resolve() =>
+        Resolve(Environment.GetEnvironmentVariable("WEFT_MAXPROCS"), "/", Environment.ProcessorCount);
+
+    /// <summary>
+    /// The rule with its inputs passed in (tests use fixture roots and made-up variables): <paramref name="weftMaxProcs"/>
+    /// is the value of <c>WEFT_MAXPROCS</c> (null or blank: unset), <paramref name="cgroupRoot"/> the file-system root
+    /// to read the cgroup files from.
+    /// </summary>
+    internal static int Resolve(string? weftMaxProcs, string cgroupRoot, int processorCount)
     {
-        var env = Environment.GetEnvironmentVariable("WEFT_MAXPROCS");
-        if (!string.IsNullOrWhiteSpace(env))
+        if (!string.IsNullOrWhiteSpace(weftMaxProcs))
         {
-            if (int.TryParse(env, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n > 0) return n;
-            throw new InvalidOperationException($"WEFT_MAXPROCS must be a positive integer, got '{env}'.");
+            if (int.TryParse(weftMaxProcs, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n > 0) return n;
+            throw new InvalidOperationException($"WEFT_MAXPROCS must be a positive integer, got '{weftMaxProcs}'.");
         }
 
-        return CgroupCpuQuota.Read("/") is { } quota ? quota : Environment.ProcessorCount;
+        return CgroupCpuQuota.Read(cgroupRoot) is { } quota ? quota : processorCount;
     }
 }
 
