@@ -43,17 +43,22 @@ internal static class CgroupCpuQuota
             var cgroupFile = Combine(root, "proc/self/cgroup");
             var cgroups = File.Exists(cgroupFile) ? File.ReadAllLines(cgroupFile) : [];
 
-            // cgroup v2: a "0::/path" line; the limit may be set on the group or on any ancestor.
+            // cgroup v2: a "0::/path" line; the limit may be set on the group or on any ancestor, and the kernel
+            // enforces every one of them, so the effective limit is the smallest (as Go's cgroup-aware GOMAXPROCS).
             foreach (var line in cgroups)
             {
                 if (!line.StartsWith("0::", StringComparison.Ordinal)) continue;
                 var path = line[3..].Trim();
+                int? smallest = null;
                 for (var dir = path; ; dir = ParentOf(dir))
                 {
                     var cpuMax = Combine(root, "sys/fs/cgroup" + (dir == "/" ? "" : dir) + "/cpu.max");
-                    if (File.Exists(cpuMax) && ParseCpuMax(File.ReadAllText(cpuMax)) is { } v2) return v2;
+                    if (File.Exists(cpuMax) && ParseCpuMax(File.ReadAllText(cpuMax)) is { } v2 && (smallest is null || v2 < smallest))
+                        smallest = v2;
                     if (dir == "/" || dir.Length == 0) break;
                 }
+
+                if (smallest is not null) return smallest;
             }
 
             var rootCpuMax = Combine(root, "sys/fs/cgroup/cpu.max");
