@@ -59,11 +59,18 @@ public readonly struct SleepAwaiter : ICriticalNotifyCompletion, IGoAwaiter
 
             timer.Frame = frame;
             g.NotePark(frame, WaitReason.Sleep);
-            g.Runtime.Scheduler.AddTimer(timer, Clock.Now + _nanoseconds);
+            // Saturate like Go's timeSleep: a very long sleep (Go.Sleep(double.PositiveInfinity), TimeSpan.MaxValue)
+            // would otherwise overflow into a deadline in the past and wake at once.
+            long now = Clock.Now;
+            long when = _nanoseconds > long.MaxValue - now ? long.MaxValue : now + _nanoseconds;
+            g.Runtime.Scheduler.AddTimer(timer, when);
             return;
         }
 
-        var delay = Task.Delay(TimeSpan.FromTicks(Math.Max(1, _nanoseconds / 100)));
+        // Task.Delay accepts at most uint.MaxValue - 1 ms (~49.7 days); longer is forever for practical purposes.
+        const long maxDelayTicks = (uint.MaxValue - 1L) * TimeSpan.TicksPerMillisecond;
+        long ticks = Math.Max(1, _nanoseconds / 100);
+        var delay = Task.Delay(ticks > maxDelayTicks ? Timeout.InfiniteTimeSpan : TimeSpan.FromTicks(ticks));
         delay.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(frame is null ? continuation : frame.ResumeAction);
     }
 }
