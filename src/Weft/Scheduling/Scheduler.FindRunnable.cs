@@ -294,8 +294,11 @@ internal sealed partial class Scheduler
     {
         inheritTime = false;
         newWork = false;
-        var allp = _allp;
+        // Read the order before allp: SetMaxProcs publishes a grown allp before the order that visits the new Ps,
+        // so an order read first never names a P missing from the allp read after it (the other way round, a
+        // resize between the reads made allp[e.Position] throw and kill the M).
         var order = _stealOrder;
+        var allp = _allp;
         for (int pass = 0; pass < StealPasses; pass++)
         {
             bool lastPass = pass == StealPasses - 1;
