@@ -67,10 +67,30 @@ public readonly struct SleepAwaiter : ICriticalNotifyCompletion, IGoAwaiter
             return;
         }
 
-        // Task.Delay accepts at most uint.MaxValue - 1 ms (~49.7 days); longer is forever for practical purposes.
-        const long maxDelayTicks = (uint.MaxValue - 1L) * TimeSpan.TicksPerMillisecond;
-        long ticks = Math.Max(1, _nanoseconds / 100);
-        var delay = Task.Delay(ticks > maxDelayTicks ? Timeout.InfiniteTimeSpan : TimeSpan.FromTicks(ticks));
-        delay.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(frame is null ? continuation : frame.ResumeAction);
+        long start = Clock.Now;
+        long deadline = _nanoseconds > long.MaxValue - start ? long.MaxValue : start + _nanoseconds;
+        DelayUntil(deadline, frame is null ? continuation : frame.ResumeAction);
+    }
+
+    /// <summary>
+    /// Outside goroutines: resumes <paramref name="resume"/> on the ThreadPool once <see cref="Clock.Now"/> has reached
+    /// <paramref name="deadline"/>. .NET timers run on a coarse millisecond clock and can fire up to a tick early by
+    /// the monotonic clock, so an early wake-up waits again for the rest: a sleep never ends early.
+    /// </summary>
+    private static void DelayUntil(long deadline, Action resume)
+    {
+        long remaining = deadline - Clock.Now;
+        if (remaining <= 0)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static r => ((Action)r!)(), resume, preferLocal: false);
+            return;
+        }
+
+        // Whole milliseconds, rounded up: Task.Delay truncates to milliseconds, and zero would spin through the pool.
+        // It accepts at most uint.MaxValue - 1 ms (~49.7 days); longer is forever for practical purposes.
+        const long maxDelayMs = uint.MaxValue - 1L;
+        long ms = remaining / 1_000_000 + (remaining % 1_000_000 == 0 ? 0 : 1);
+        var delay = Task.Delay(ms > maxDelayMs ? Timeout.InfiniteTimeSpan : TimeSpan.FromTicks(ms * TimeSpan.TicksPerMillisecond));
+        delay.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(() => DelayUntil(deadline, resume));
     }
 }
