@@ -88,10 +88,25 @@ public sealed class SleepTests
         Assert.True(Thread.CurrentThread.IsThreadPoolThread);
         Assert.Null(M.Current);
 
-        t0 = Stopwatch.GetTimestamp();
-        await Go.Sleep(TimeSpan.FromMilliseconds(3));
-        Assert.True(Stopwatch.GetElapsedTime(t0) >= TimeSpan.FromMilliseconds(3));
+        // .NET timers run on a coarse clock and may fire early by the monotonic one; Go.Sleep must not.
+        for (int i = 0; i < 20; i++)
+        {
+            t0 = Stopwatch.GetTimestamp();
+            if (i % 2 == 0) await Go.Sleep(TimeSpan.FromMilliseconds(3));
+            else await Go.Sleep(1.5);
+            var elapsed = Stopwatch.GetElapsedTime(t0);
+            Assert.True(elapsed >= TimeSpan.FromMilliseconds(i % 2 == 0 ? 3 : 1.5), $"woke after {elapsed.TotalMilliseconds} ms");
+        }
+
         await Go.Sleep(0);
+    }
+
+    [Fact]
+    public void Sleep_ForeverOutsideGoroutines_NeitherThrowsNorWakes()
+    {
+        var forever = Task.Run(async () => await Go.Sleep(TimeSpan.MaxValue));
+        var infinite = Task.Run(async () => await Go.Sleep(double.PositiveInfinity));
+        Assert.Equal(-1, Task.WaitAny([forever, infinite], 50)); // neither faulted nor finished
     }
 
     [Fact]
