@@ -93,11 +93,10 @@ public sealed partial class ChildProcessTests
         var lines = outcome.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(l => l.StartsWith("SCHED", StringComparison.Ordinal)).ToList();
         Assert.True(lines.Count >= 2, $"expected SCHED lines every 100 ms for 450 ms, got:\n{outcome.Stderr}");
-        var ms = lines.Select(l => long.Parse(AssertSchedLine(l).Groups[1].Value)).ToList();
+        Assert.All(lines, l => AssertSchedLine(l));
         // Not asserted: that the timestamps increase line by line. SchedTrace formats a line on a Timer callback
         // before taking the output lock, and under load two callbacks overlap and print out of order (seen once in
         // ~40 loaded runs: 367, 501, 430). Reported rather than fixed here (Diagnostics is outside this change).
-        Assert.Equal(ms.Count, ms.Distinct().Count());
         Assert.All(lines, l => Assert.Contains("gomaxprocs=2 ", l));
     }
 
