@@ -11,12 +11,13 @@ return args.Length == 0 ? Usage() : args[0] switch
     "panic-task" => PanicTask(),
     "schedtrace" => SchedTrace(args),
     "maxprocs" => PrintMaxProcs(),
+    "thread-cap" => ThreadCap(),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Weft.TestChild panic-gotask|panic-action|panic-task|schedtrace|maxprocs");
+    Console.Error.WriteLine("usage: Weft.TestChild panic-gotask|panic-action|panic-task|schedtrace|maxprocs|thread-cap");
     return 64;
 }
 
@@ -78,6 +79,14 @@ static int PrintMaxProcs()
 {
     Console.WriteLine(Go.MaxProcs);
     return 0;
+}
+
+// A runtime allowed fewer threads than it needs: DESIGN §2 says exceeding the cap is a clear fatal error, not a hang.
+static int ThreadCap()
+{
+    var runtime = new GoRuntime(new GoOptions { MaxProcs = 2, MaxThreads = 1 });
+    for (int i = 0; i < 2; i++) runtime.Start(() => Thread.Sleep(TimeSpan.FromSeconds(5)));
+    return WaitForPanic();
 }
 
 static class Thrower

@@ -65,6 +65,15 @@ public sealed partial class ChildProcessTests
         Assert.DoesNotContain("no panic", outcome.Stderr);
     }
 
+    [Fact]
+    public void ThreadCap_RuntimeNeedsMoreThreadsThanAllowed_FatalErrorAndExitCode2()
+    {
+        var outcome = RunChild("thread-cap");
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Contains("fatal error: thread exhaustion", outcome.Stderr);
+        Assert.Contains("MaxThreads = 1", outcome.Stderr);
+    }
+
     [GeneratedRegex(@"(?m)^goroutine [1-9][0-9]* \[running\]:\r?$")]
     private static partial Regex GoroutineRunningLine();
 

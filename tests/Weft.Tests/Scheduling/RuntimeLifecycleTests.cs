@@ -69,6 +69,35 @@ public sealed class RuntimeLifecycleTests
         rt.Dispose(); // idempotent
     }
 
+    /// <summary>Shutdown while goroutines keep starting children, yielding and sleeping: every thread still exits.</summary>
+    [Theory]
+    [MemberData(nameof(Procs))]
+    public void ShutdownAsync_WhileGoroutinesSpawnYieldAndSleep_EveryThreadExits(int procs)
+    {
+        var rt = new GoRuntime(new GoOptions { MaxProcs = procs, PanicHandler = _ => { } }); // late Starts fail after shutdown
+        int running = 0;
+        for (int i = 0; i < 8; i++)
+        {
+            rt.Start(async () =>
+            {
+                Interlocked.Increment(ref running);
+                for (long n = 0; ; n++)
+                {
+                    Go.Start(() => Thread.SpinWait(50));
+                    if (n % 3 == 0) await Go.Yield();
+                    else if (n % 3 == 1) await Go.Sleep(0.05);
+                    else await Task.Yield();
+                }
+            });
+        }
+
+        Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref running) == 8, TestRuntime.HangGuard));
+        var threads = rt.Scheduler.SnapshotMs().Select(m => m.Thread!).ToList();
+        Assert.True(rt.ShutdownAsync().Wait(TestRuntime.HangGuard), "the runtime's threads did not exit");
+        Assert.Equal(0, rt.Scheduler.ThreadCount);
+        Assert.All(threads, t => Assert.True(t.Join(TestRuntime.HangGuard), $"{t.Name} is still alive"));
+    }
+
     [Fact]
     public void Dispose_NeverStarted_CompletesAndCreatedNoThread()
     {
