@@ -10,6 +10,14 @@ internal sealed class SpawnedBody<T>(Func<GoTask<T>> body) : GoFrame<T>, ISpawne
 {
     private Func<GoTask<T>>? _body = body;
 
+    /// <summary>
+    /// The outcome of a body that finished without suspending, kept until <see cref="Complete"/>: the handle must not
+    /// complete before the goroutine has exited (NumGoroutine, leak checks), as it does when the body suspends.
+    /// </summary>
+    private T _syncResult = default!;
+
+    private Exception? _syncException;
+
     public G? Goroutine { get; set; }
 
     public void Run(G g)
@@ -23,12 +31,12 @@ internal sealed class SpawnedBody<T>(Func<GoTask<T>> body) : GoFrame<T>, ISpawne
         }
         catch (Exception e)
         {
-            SetException(e);
+            _syncException = e;
             g.AwaitRoot(null);
             return;
         }
 
-        if (task.Frame is null) SetResult(task.GetAwaiter().GetResult());
+        if (task.Frame is null) _syncResult = task.GetAwaiter().GetResult();
         g.AwaitRoot(task.Frame);
     }
 
@@ -36,6 +44,8 @@ internal sealed class SpawnedBody<T>(Func<GoTask<T>> body) : GoFrame<T>, ISpawne
     {
         Goroutine = null;
         if (root is GoFrame<T> frame) SetOutcomeOf(frame);
+        else if (_syncException is { } e) SetException(e);
+        else SetResult(_syncResult);
     }
 
     internal override void MoveNextCore() =>
@@ -51,6 +61,9 @@ internal sealed class SpawnedVoidBody(Func<GoTask> body) : GoVoidFrame, ISpawned
 
     public G? Goroutine { get; set; }
 
+    /// <summary>The exception of a body that threw before returning a task, kept until <see cref="Complete"/>.</summary>
+    private Exception? _syncException;
+
     public void Run(G g)
     {
         var body = _body!;
@@ -62,19 +75,21 @@ internal sealed class SpawnedVoidBody(Func<GoTask> body) : GoVoidFrame, ISpawned
         }
         catch (Exception e)
         {
-            SetException(e);
+            _syncException = e;
             g.AwaitRoot(null);
             return;
         }
 
-        if (task.Frame is null) SetResult();
         g.AwaitRoot(task.Frame);
     }
 
     public void Complete(GoFrame? root)
     {
+        // Completing here, after the goroutine has counted itself out, for synchronous bodies too (see SpawnedBody<T>).
         Goroutine = null;
         if (root is not null) SetOutcomeOf(root);
+        else if (_syncException is { } e) SetException(e);
+        else SetResult();
     }
 
     internal override void MoveNextCore() =>
