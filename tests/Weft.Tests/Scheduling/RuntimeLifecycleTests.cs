@@ -271,6 +271,51 @@ public sealed class RuntimeLifecycleTests
         Assert.Equal(0, rt.Runtime.NumGoroutine);
     }
 
+    /// <summary>
+    /// A Spawn handle completes only after its goroutine has exited, also when the body finishes without suspending
+    /// (as leak checks and NumGoroutine after a join need): after awaiting every handle only main is left.
+    /// </summary>
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void NumGoroutine_AfterAwaitingHandlesOfSynchronousBodies_OnlyMainIsLeft(int procs)
+    {
+        const int n = 200, rounds = 30;
+        using var rt = new TestRuntime(procs);
+        rt.Run(async () =>
+        {
+            for (int round = 0; round < rounds; round++)
+            {
+                var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                var handles = new GoTask<int>[n];
+                var voids = new GoTask[n];
+                for (int i = 0; i < n; i++)
+                {
+                    int k = i;
+                    handles[i] = Go.Spawn(() => new GoTask<int>(k)); // completes without suspending
+                    voids[i] = Go.Spawn(() => k % 2 == 0 ? GoTask.CompletedTask : throw new FormatException("sync"));
+                }
+
+                await Task.Yield(); // park main, so other Ms run the children while it waits
+                int sum = 0;
+                foreach (var h in handles) sum += await h;
+                foreach (var v in voids)
+                {
+                    try
+                    {
+                        await v;
+                    }
+                    catch (FormatException)
+                    {
+                    }
+                }
+
+                Assert.Equal(n * (n - 1) / 2, sum);
+                Assert.Equal(1, Go.NumGoroutine);
+            }
+        });
+    }
+
     [Fact]
     public void NumGoroutine_StartedFromOutsideAndExitingInside_BalancesToZero()
     {
