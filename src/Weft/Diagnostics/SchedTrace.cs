@@ -22,11 +22,11 @@ internal sealed class SchedTrace : IDisposable
 
     private void Print()
     {
+        // Format under the output lock: overlapping timer callbacks must not print their lines out of order.
         var output = _runtime.DiagnosticOutput;
-        var line = Format(_runtime);
         lock (output)
         {
-            output.WriteLine(line);
+            output.WriteLine(Format(_runtime));
             output.Flush();
         }
     }

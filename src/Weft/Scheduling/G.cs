@@ -157,8 +157,22 @@ internal sealed class G : Waiter
     /// </summary>
     internal void SetRunnableForQueue() => Volatile.Write(ref _status, (int)GStatus.Runnable);
 
-    /// <summary>A frame of this G is suspending on a foreign awaitable (Task, ValueTask, ...).</summary>
-    internal void NoteForeignAwait(GoFrame frame) => NotePark(frame, WaitReason.ForeignAwait);
+    /// <summary>
+    /// A frame of this G is suspending on a foreign awaitable (Task, ValueTask, ...). Counted until it resumes
+    /// (<see cref="ForeignAwaitDone"/>): the deadlock check must not fire while one is outstanding, whatever
+    /// <see cref="Reason"/> other frames of the goroutine have written since.
+    /// </summary>
+    internal void NoteForeignAwait(GoFrame frame)
+    {
+        Interlocked.Increment(ref Extras.ForeignAwaits);
+        NotePark(frame, WaitReason.ForeignAwait);
+    }
+
+    /// <summary>A foreign await of this G completed (its continuation is running). Any thread.</summary>
+    internal void ForeignAwaitDone() => Interlocked.Decrement(ref Extras.ForeignAwaits);
+
+    /// <summary>Foreign awaits in flight (racy snapshot).</summary>
+    internal int ForeignAwaitsOutstanding => _extras is { } extras ? Volatile.Read(ref extras.ForeignAwaits) : 0;
 
     /// <summary>
     /// Owner only: asks the strand to go to the back of the global queue once the current step returns, and to
@@ -347,8 +361,8 @@ internal sealed class G : Waiter
             var (g, t) = ((G, Task))s!;
             g.OnTaskCompleted(t);
         }, (this, task));
-        task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(frame.Wake);
         NoteForeignAwait(frame);
+        task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(frame.ResumeAction);
     }
 
     private void OnTaskCompleted(Task task)
@@ -394,6 +408,9 @@ internal sealed class GExtras
 
     /// <summary>Overflow.Count, readable without the lock.</summary>
     internal int OverflowCount;
+
+    /// <summary>Foreign awaits in flight (see <see cref="G.NoteForeignAwait"/>). Interlocked.</summary>
+    internal int ForeignAwaits;
 
     /// <summary>The goroutine's reusable select state.</summary>
     internal Channels.SelectState? SelectState;

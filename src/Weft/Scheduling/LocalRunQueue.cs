@@ -193,14 +193,20 @@ internal sealed class LocalRunQueue
 
     /// <summary>
     /// Any thread (a thief holding its own P's queue <paramref name="destination"/>). Steals half (rounded up) of
-    /// this queue's ring into <paramref name="destination"/>'s ring and returns one of them to run. Go's
-    /// <c>runqsteal</c>; the runnext slot is taken separately and only as a last resort (<see cref="TryStealRunNext"/>).
+    /// this queue's ring into <paramref name="destination"/>'s ring and returns one of them to run; when the ring is
+    /// empty and <paramref name="stealRunNext"/>, takes runnext instead. Go's <c>runqsteal</c>. (The scheduler takes
+    /// a running victim's runnext itself, after watching the victim for progress: see Scheduler.TryStealRunNext.)
     /// </summary>
-    public G? StealInto(LocalRunQueue destination)
+    public G? StealInto(LocalRunQueue destination, bool stealRunNext = false)
     {
         uint t = destination._indices.Tail;
         uint n = Grab(destination._ring, t);
-        if (n == 0) return null;
+        if (n == 0)
+        {
+            var next = stealRunNext ? PeekRunNext() : null;
+            return next is not null && TryStealRunNext(next) ? next : null;
+        }
+
         n = Compact(destination._ring, t, n);
         if (n == 0) return null;
         n--;

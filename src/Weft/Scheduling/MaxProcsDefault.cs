@@ -9,16 +9,23 @@ namespace Weft.Scheduling;
 internal static class MaxProcsDefault
 {
     /// <summary>The value for this process.</summary>
-    public static int Resolve()
+    public static int Resolve() =>
+        Resolve(Environment.GetEnvironmentVariable("WEFT_MAXPROCS"), "/", Environment.ProcessorCount);
+
+    /// <summary>
+    /// The rule with its inputs passed in (tests use fixture roots and made-up variables): <paramref name="weftMaxProcs"/>
+    /// is the value of <c>WEFT_MAXPROCS</c> (null or blank: unset), <paramref name="cgroupRoot"/> the file-system root
+    /// to read the cgroup files from.
+    /// </summary>
+    internal static int Resolve(string? weftMaxProcs, string cgroupRoot, int processorCount)
     {
-        var env = Environment.GetEnvironmentVariable("WEFT_MAXPROCS");
-        if (!string.IsNullOrWhiteSpace(env))
+        if (!string.IsNullOrWhiteSpace(weftMaxProcs))
         {
-            if (int.TryParse(env, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n > 0) return n;
-            throw new InvalidOperationException($"WEFT_MAXPROCS must be a positive integer, got '{env}'.");
+            if (int.TryParse(weftMaxProcs, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n > 0) return n;
+            throw new InvalidOperationException($"WEFT_MAXPROCS must be a positive integer, got '{weftMaxProcs}'.");
         }
 
-        return CgroupCpuQuota.Read("/") is { } quota ? quota : Environment.ProcessorCount;
+        return CgroupCpuQuota.Read(cgroupRoot) is { } quota ? quota : processorCount;
     }
 }
 
@@ -36,17 +43,22 @@ internal static class CgroupCpuQuota
             var cgroupFile = Combine(root, "proc/self/cgroup");
             var cgroups = File.Exists(cgroupFile) ? File.ReadAllLines(cgroupFile) : [];
 
-            // cgroup v2: a "0::/path" line; the limit may be set on the group or on any ancestor.
+            // cgroup v2: a "0::/path" line; the limit may be set on the group or on any ancestor, and the kernel
+            // enforces every one of them, so the effective limit is the smallest (as Go's cgroup-aware GOMAXPROCS).
             foreach (var line in cgroups)
             {
                 if (!line.StartsWith("0::", StringComparison.Ordinal)) continue;
                 var path = line[3..].Trim();
+                int? smallest = null;
                 for (var dir = path; ; dir = ParentOf(dir))
                 {
                     var cpuMax = Combine(root, "sys/fs/cgroup" + (dir == "/" ? "" : dir) + "/cpu.max");
-                    if (File.Exists(cpuMax) && ParseCpuMax(File.ReadAllText(cpuMax)) is { } v2) return v2;
+                    if (File.Exists(cpuMax) && ParseCpuMax(File.ReadAllText(cpuMax)) is { } v2 && (smallest is null || v2 < smallest))
+                        smallest = v2;
                     if (dir == "/" || dir.Length == 0) break;
                 }
+
+                if (smallest is not null) return smallest;
             }
 
             var rootCpuMax = Combine(root, "sys/fs/cgroup/cpu.max");

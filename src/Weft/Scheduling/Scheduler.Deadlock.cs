@@ -42,7 +42,7 @@ internal sealed partial class Scheduler
         foreach (var g in goroutines)
         {
             if (g.Status is GStatus.Runnable or GStatus.Running) return null; // still moving (or in a step we cannot see)
-            if (g.Reason is WaitReason.ForeignAwait or WaitReason.BlockingCall or WaitReason.IOWait) return null;
+            if (g.Reason is WaitReason.BlockingCall or WaitReason.IOWait || g.ForeignAwaitsOutstanding > 0) return null;
         }
 
         return (progress, goroutines);

@@ -28,7 +28,22 @@ internal sealed partial class Scheduler
 
         while (true)
         {
-            if (m.P is null && !StopM(m)) break;
+            if (m.P is null)
+            {
+                // Lost the P (sysmon retook it while a step was stuck). A goroutine claimed by a join handoff was
+                // meant to run here next: give it back to the queues rather than strand it with a parked M.
+                if (m.HandoffG is { } orphan)
+                {
+                    m.HandoffG = null;
+                    orphan.SetRunnableForQueue();
+                    lock (_lock) GlobalQueue.Push(orphan);
+                }
+
+                // This M will not look at the global queue again before it parks: someone else must.
+                Interlocked.MemoryBarrier();
+                if (GlobalQueue.Count > 0) WakeP();
+                if (!StopM(m)) break;
+            }
 
             G? g;
             bool inheritTime;
@@ -130,7 +145,24 @@ internal sealed partial class Scheduler
         var p = m.P!;
         if (p.Retiring)
         {
+            // A spinning M (woken by StartM, or back here through "goto top") must drop its spinning count before
+            // it parks: StopM does not, and a count leaked by a parked M makes every later WakeP think someone is
+            // already looking for work, so runnable goroutines wait forever. Drop it before RetireP, whose WakeP
+            // must be able to wake an M for the orphaned goroutines.
+            if (m.Spinning)
+            {
+                m.Spinning = false;
+                DecrementSpinning();
+            }
+
             RetireP(m);
+
+            // This M may have been the one to run the timers (it woke from the timer sleep, WokeForTimers, and took
+            // this P just before SetMaxProcs retired it). It parks now without running them, so make sure some M
+            // still sleeps until the earliest timer; otherwise pending sleeps on P0 are never fired.
+            long earliest = EarliestTimer();
+            if (earliest != 0) WakeTimerSleeper(earliest);
+
             if (!StopM(m)) return null;
             goto top;
         }
@@ -315,8 +347,11 @@ internal sealed partial class Scheduler
     {
         inheritTime = false;
         newWork = false;
-        var allp = _allp;
+        // Read the order before allp: SetMaxProcs publishes a grown allp before the order that visits the new Ps,
+        // so an order read first never names a P missing from the allp read after it (the other way round, a
+        // resize between the reads made allp[e.Position] throw and kill the M).
         var order = _stealOrder;
+        var allp = _allp;
         for (int pass = 0; pass < StealPasses; pass++)
         {
             bool lastPass = pass == StealPasses - 1;

@@ -214,7 +214,11 @@ internal sealed partial class Scheduler : IRunQueueOverflow
         {
             if (joinee.Execute())
             {
-                lock (_lock) GlobalQueue.Push(joinee); // it yielded
+                // It yielded: to the global queue, and make sure someone will look there (this M may lose its P
+                // before its own next schedule).
+                lock (_lock) GlobalQueue.Push(joinee);
+                Interlocked.MemoryBarrier();
+                WakeP();
             }
         }
         finally
@@ -295,18 +299,16 @@ internal sealed partial class Scheduler : IRunQueueOverflow
         if (_liveThreads >= cap)
             Runtime.Fatal($"fatal error: thread exhaustion: the runtime needs more than {cap} threads (GoOptions.MaxThreads = {cap})");
         var m = new M(this, _nextMId++);
+        // The thread object exists as soon as the M is listed (diagnostics and shutdown read it); it starts after
+        // the lock is released.
+        m.Thread = new Thread(m.ThreadMain) { IsBackground = true, Name = $"{Runtime.Options.Name}-m{m.Id}" };
         _allMs.Add(m);
         _liveThreads++;
         EnsureSysmon();
         return m;
     }
 
-    private void StartThread(M m)
-    {
-        var thread = new Thread(m.ThreadMain) { IsBackground = true, Name = $"weft-m{m.Id}" };
-        m.Thread = thread;
-        thread.UnsafeStart();
-    }
+    private static void StartThread(M m) => m.Thread!.UnsafeStart();
 
     /// <summary>Go's <c>stopm</c>: parks the M (which holds no P) until a waker hands it a P. False on shutdown.</summary>
     private bool StopM(M m)

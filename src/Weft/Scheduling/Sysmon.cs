@@ -38,6 +38,9 @@ internal sealed class Sysmon
     private readonly Parker _parker = new();
     private readonly Thread _thread;
     private PState[] _states = [];
+
+    /// <summary>GC pause total at the last round: a pause makes every running step look long.</summary>
+    private TimeSpan _lastGcPause;
     private volatile bool _sleeping;
     private volatile bool _stopped;
 
@@ -140,12 +143,24 @@ internal sealed class Sysmon
             _states = grown;
         }
 
+        // A stop-the-world GC froze every goroutine step for its duration: do not count that time against them
+        // (it would look like hogs and blocked threads everywhere). Start every observation afresh.
+        var gcPause = GC.GetTotalPauseDuration();
+        bool gcHappened = gcPause != _lastGcPause;
+        _lastGcPause = gcPause;
+
         int n = 0;
         int procs = Math.Min(_scheduler.MaxProcs, allp.Length);
         for (int i = 0; i < procs; i++)
         {
             var p = allp[i];
             var s = _states[i];
+            if (gcHappened)
+            {
+                s.SchedWhen = s.StepWhen = s.SyscallWhen = now;
+                s.NextBlockCheck = now + BlockCheckStartNs;
+            }
+
             switch (p.Status)
             {
                 case PStatus.Syscall:

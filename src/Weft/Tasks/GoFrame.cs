@@ -107,7 +107,7 @@ internal abstract class GoFrame : IThreadPoolWorkItem, IValueTaskSource
         else
         {
             Owner?.NoteForeignAwait(this);
-            awaiter.UnsafeOnCompleted(ResumeAction);
+            awaiter.UnsafeOnCompleted(ResumeAction); // counts the await done, then wakes
         }
     }
 
@@ -159,7 +159,17 @@ internal abstract class GoFrame : IThreadPoolWorkItem, IValueTaskSource
         }
     }
 
-    internal Action ResumeAction => (_extras ??= new FrameExtras()).ResumeAction ??= Wake;
+    /// <summary>
+    /// The delegate foreign awaiters invoke. For a goroutine's frame it also ends the count of outstanding foreign
+    /// awaits the builder started (<see cref="G.NoteForeignAwait"/>).
+    /// </summary>
+    internal Action ResumeAction => (_extras ??= new FrameExtras()).ResumeAction ??= Owner is null ? Wake : ResumeFromForeignAwait;
+
+    private void ResumeFromForeignAwait()
+    {
+        Owner!.ForeignAwaitDone();
+        Wake();
+    }
 
     // ---- resumption -------------------------------------------------------------------------------
 

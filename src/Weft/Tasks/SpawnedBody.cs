@@ -23,17 +23,19 @@ internal sealed class SpawnedBody<T>(Func<GoTask<T>> body) : GoFrame<T>, ISpawne
         }
         catch (Exception e)
         {
-            SetException(e);
+            // The goroutine counts itself out before the handle completes, so an awaiter never sees it alive.
             Goroutine = null;
             g.AwaitRoot(null);
+            SetException(e);
             return;
         }
 
         if (task.Frame is null)
         {
-            SetResult(task.GetAwaiter().GetResult());
+            var result = task.GetAwaiter().GetResult();
             Goroutine = null;
             g.AwaitRoot(null);
+            SetResult(result);
             return;
         }
 
@@ -73,17 +75,17 @@ internal sealed class SpawnedVoidBody(Func<GoTask> body) : GoVoidFrame, ISpawned
         }
         catch (Exception e)
         {
-            SetException(e);
             Goroutine = null;
             g.AwaitRoot(null);
+            SetException(e);
             return;
         }
 
         if (task.Frame is null)
         {
-            SetResult();
             Goroutine = null;
             g.AwaitRoot(null);
+            SetResult();
             return;
         }
 

@@ -46,7 +46,11 @@ public readonly struct SleepAwaiter : ICriticalNotifyCompletion, IGoAwaiter
             frame ??= new CallbackFrame(g, static c => ((Action)c!)(), continuation);
             var extras = g.Extras;
             var timer = extras.SleepTimer;
-            if (timer is null || timer.Heap is not null)
+            // The shared timer is busy from AddTimer until Fire has taken its frame. Checking Heap alone is not
+            // enough: TakeDue detaches a due timer from the heap before another M calls Fire, and reusing it in that
+            // window (possible only for un-awaited GoTask calls, whose frames run while a sleep is pending) would
+            // make Fire resume the new frame and lose the old one.
+            if (timer is null || timer.Heap is not null || Volatile.Read(ref timer.Frame) is not null)
             {
                 // First sleep of this goroutine, or a second concurrent sleep of an un-awaited GoTask call.
                 timer = new Timers.SleepTimer(g);
@@ -55,11 +59,38 @@ public readonly struct SleepAwaiter : ICriticalNotifyCompletion, IGoAwaiter
 
             timer.Frame = frame;
             g.NotePark(frame, WaitReason.Sleep);
-            g.Runtime.Scheduler.AddTimer(timer, Clock.Now + _nanoseconds);
+            // Saturate like Go's timeSleep: a very long sleep (Go.Sleep(double.PositiveInfinity), TimeSpan.MaxValue)
+            // would otherwise overflow into a deadline in the past and wake at once.
+            long now = Clock.Now;
+            long when = _nanoseconds > long.MaxValue - now ? long.MaxValue : now + _nanoseconds;
+            g.Runtime.Scheduler.AddTimer(timer, when);
             return;
         }
 
-        var delay = Task.Delay(TimeSpan.FromTicks(Math.Max(1, _nanoseconds / 100)));
-        delay.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(frame is null ? continuation : frame.ResumeAction);
+        long start = Clock.Now;
+        long deadline = _nanoseconds > long.MaxValue - start ? long.MaxValue : start + _nanoseconds;
+        DelayUntil(deadline, frame is null ? continuation : frame.ResumeAction);
+    }
+
+    /// <summary>
+    /// Outside goroutines: resumes <paramref name="resume"/> on the ThreadPool once <see cref="Clock.Now"/> has reached
+    /// <paramref name="deadline"/>. .NET timers run on a coarse millisecond clock and can fire up to a tick early by
+    /// the monotonic clock, so an early wake-up waits again for the rest: a sleep never ends early.
+    /// </summary>
+    private static void DelayUntil(long deadline, Action resume)
+    {
+        long remaining = deadline - Clock.Now;
+        if (remaining <= 0)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static r => ((Action)r!)(), resume, preferLocal: false);
+            return;
+        }
+
+        // Whole milliseconds, rounded up: Task.Delay truncates to milliseconds, and zero would spin through the pool.
+        // It accepts at most uint.MaxValue - 1 ms (~49.7 days); longer is forever for practical purposes.
+        const long maxDelayMs = uint.MaxValue - 1L;
+        long ms = remaining / 1_000_000 + (remaining % 1_000_000 == 0 ? 0 : 1);
+        var delay = Task.Delay(ms > maxDelayMs ? Timeout.InfiniteTimeSpan : TimeSpan.FromTicks(ms * TimeSpan.TicksPerMillisecond));
+        delay.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(() => DelayUntil(deadline, resume));
     }
 }
