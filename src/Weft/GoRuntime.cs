@@ -256,14 +256,6 @@ public sealed class GoRuntime : IDisposable, IAsyncDisposable
 
     internal void OnGoroutineExit(G g) => Scheduler.OnGoroutineExit(g);
 
-    /// <summary>Restores the default ExecutionContext on an M after a frame that changed it.</summary>
-    internal void RestoreThreadContext()
-    {
-        var current = ExecutionContext.Capture();
-        if (!ReferenceEquals(current, GoFrame.DefaultContext) && GoFrame.DefaultContext is { } baseline)
-            ExecutionContext.Restore(baseline);
-    }
-
     /// <summary>An exception escaped goroutine <paramref name="g"/>: hand it to the handler or end the process.</summary>
     internal void Panic(G g, Exception exception)
     {

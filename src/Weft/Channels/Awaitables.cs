@@ -18,6 +18,7 @@ public readonly struct ReceiveAwaitable<T>
     }
 
     /// <summary>Gets the awaiter; part of the await pattern.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ReceiveAwaiter<T> GetAwaiter() => new(_chan, _token);
 
     /// <summary>Runs the receive as a <see cref="ValueTask{TResult}"/> (allocates when it must wait).</summary>
@@ -59,6 +60,7 @@ public readonly struct ReceiveWithOkAwaitable<T>
     }
 
     /// <summary>Gets the awaiter; part of the await pattern.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ReceiveWithOkAwaiter<T> GetAwaiter() => new(_chan, _token);
 
     /// <summary>Runs the receive as a <see cref="ValueTask{TResult}"/> (allocates when it must wait).</summary>
@@ -102,6 +104,7 @@ public readonly struct SendAwaitable<T>
     }
 
     /// <summary>Gets the awaiter; part of the await pattern.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public SendAwaiter<T> GetAwaiter() => new(_chan, _value, _token);
 
     /// <summary>Runs the send as a <see cref="ValueTask"/> (allocates when it must wait).</summary>

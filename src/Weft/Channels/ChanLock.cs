@@ -10,6 +10,7 @@ internal struct ChanLock
 {
     private int _held;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Enter()
     {
         if (Interlocked.CompareExchange(ref _held, 1, 0) != 0) EnterSlow();
@@ -25,6 +26,7 @@ internal struct ChanLock
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Exit() => Volatile.Write(ref _held, 0);
 
     public readonly bool IsHeld => Volatile.Read(ref Unsafe.AsRef(in _held)) != 0;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using Weft.Scheduling;
 
@@ -16,6 +17,7 @@ internal struct WaitQueue
 
     public readonly Waiter? First => _first;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Enqueue(Waiter w)
     {
         Debug.Assert(!w.Enqueued, "WaitQueue.Enqueue: waiter already in a queue");
@@ -31,6 +33,7 @@ internal struct WaitQueue
     /// Unlinks <paramref name="w"/> if it is enqueued; returns whether it was. The caller must know that
     /// <paramref name="w"/> is in this queue and not in another one (checked in DEBUG builds).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Remove(Waiter w)
     {
         if (!w.Enqueued) return false;
@@ -48,6 +51,7 @@ internal struct WaitQueue
     /// Removes and returns the first waiter that can still be claimed. Select waiters whose select already won
     /// through another case are dropped on the way (Go's <c>dequeue</c> skipping a lost <c>selectDone</c>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Waiter? DequeueClaimable()
     {
         while (_first is { } w)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using Weft.Tasks;
 
@@ -38,10 +39,11 @@ internal enum GStatus
 /// </remarks>
 internal sealed class G : Waiter
 {
-    [ThreadStatic] private static G? t_current;
-
-    /// <summary>The goroutine running on this thread, or null outside goroutines.</summary>
-    internal static G? Current => t_current;
+    /// <summary>
+    /// The goroutine running on this thread, or null outside goroutines: the current M's <see cref="M.CurG"/> (one
+    /// thread-static read; the strand itself never touches thread statics).
+    /// </summary>
+    internal static G? Current => M.Current?.CurG;
 
     internal readonly GoRuntime Runtime;
     internal readonly long Id;
@@ -63,8 +65,10 @@ internal sealed class G : Waiter
 
     private const byte RequeueFlag = 1, WaiterInUseFlag = 2, ExitedFlag = 4, StartedFlag = 8, LockedFlag = 16;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool GetFlag(byte flag) => (Volatile.Read(ref _flags) & flag) != 0;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void SetFlag(byte flag, bool on) => _flags = (byte)(on ? _flags | flag : _flags & ~flag);
 
     /// <summary>Owner only: after the current step, queue the G globally instead of running on (yield, preemption).</summary>
@@ -128,6 +132,7 @@ internal sealed class G : Waiter
     /// Claims a Runnable G for the calling M (CAS Runnable → Running). Run-queue entries are claim tickets: a G can
     /// be claimed out of turn (a join handoff), so a dequeued G whose claim fails is a stale entry to skip.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal bool TryClaimToRun() =>
         Interlocked.CompareExchange(ref _status, (int)GStatus.Running, (int)GStatus.Runnable) == (int)GStatus.Runnable;
 
@@ -216,6 +221,7 @@ internal sealed class G : Waiter
 
     private bool HasOverflow => Volatile.Read(ref _extras) is { } extras && Volatile.Read(ref extras.OverflowCount) != 0;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private GoFrame? TakeReady()
     {
         // Wakers only CAS null → frame, so once the owner sees a frame nobody else can change the slot.
@@ -242,10 +248,8 @@ internal sealed class G : Waiter
     /// Runs the G on the current M until it parks, yields or exits. Called by the M that claimed it
     /// (<see cref="TryClaimToRun"/>). Returns true when the G asked to be queued globally (yield or preemption).
     /// </summary>
-    internal bool Execute()
+    internal bool Execute(M m)
     {
-        var previous = t_current; // non-null when run inline by a joining goroutine (Scheduler.TryRunInline)
-        t_current = this;
         Preemption.Clear(this);
         if (_extras?.SynchronizationContext is { } syncContext) SynchronizationContext.SetSynchronizationContext(syncContext);
         try
@@ -271,7 +275,9 @@ internal sealed class G : Waiter
                 if (frame is not null)
                 {
                     frame.Run();
-                    Runtime.RestoreThreadContext();
+                    // A frame that set an AsyncLocal leaves the thread's context changed: reset it, so the next
+                    // frame (maybe another goroutine's) starts from its own captured context.
+                    if (ThreadContexts.HasNonDefault(m.Thread!)) ThreadContexts.RestoreDefault();
                     continue;
                 }
 
@@ -292,9 +298,7 @@ internal sealed class G : Waiter
         }
         finally
         {
-            t_current = previous;
-            if (_extras?.SynchronizationContext is not null)
-                SynchronizationContext.SetSynchronizationContext(previous?._extras?.SynchronizationContext);
+            if (_extras?.SynchronizationContext is not null) SynchronizationContext.SetSynchronizationContext(null);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
@@ -70,6 +71,9 @@ internal sealed class LocalRunQueue
         }
     }
 
+    /// <summary>Goroutines in the ring, runnext excluded (racy; any thread).</summary>
+    public int RingCount => (int)(Volatile.Read(ref _indices.Tail) - Volatile.Read(ref _indices.Head));
+
     /// <summary>True when the ring and runnext are both empty (racy; any thread). Go's <c>runqempty</c>.</summary>
     public bool IsEmpty
     {
@@ -134,6 +138,7 @@ internal sealed class LocalRunQueue
     /// Owner only. Takes the next G: runnext first (it inherits the time slice: <paramref name="inheritTime"/>),
     /// then the head of the ring.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public G? Pop(out bool inheritTime)
     {
         var next = Volatile.Read(ref _runnext);

@@ -102,7 +102,7 @@ internal sealed partial class Scheduler
         m.CurG = g;
         m.StepCount++;
         m.InUserCode = 1;
-        bool requeue = g.Execute();
+        bool requeue = g.Execute(m);
         m.InUserCode = 0;
         m.CurG = null;
 
@@ -218,6 +218,13 @@ internal sealed partial class Scheduler
             g = StealWork(m, p, now, out inheritTime, out bool newWork);
             if (g is not null) return g;
             if (newWork) goto top;
+
+            // Before parking, stay spinning a little while. Work submitted meanwhile needs no futex wake-up (WakeP
+            // sees this M spinning), which is what a submitter that readies goroutines in a tight rhythm (a ping-pong
+            // pair next door) would otherwise pay on almost every submission; and a burst that arrives a few
+            // microseconds later finds an M already awake. The .NET ThreadPool spins before blocking for the same
+            // reason. Costs at most SpinBeforeParkNs of CPU per idle transition.
+            if (SpinForWork(m, p)) goto top;
         }
 
         // Nothing to do: give the P back.
@@ -386,6 +393,37 @@ internal sealed partial class Scheduler
         }
 
         return null;
+    }
+
+    /// <summary>How long a spinning M keeps looking before it gives its P back and parks.</summary>
+    private const long SpinBeforeParkNs = 30_000;
+
+    /// <summary>
+    /// Spins for up to <see cref="SpinBeforeParkNs"/> watching the cheap signs of new work (the global queue, a ring of
+    /// another P, due timers). True when some appeared (the caller looks again from the top).
+    /// </summary>
+    private bool SpinForWork(M m, P p)
+    {
+        long until = Clock.Now + SpinBeforeParkNs;
+        var allp = _allp;
+        int n = Math.Min(_maxProcs, allp.Length);
+        do
+        {
+            Thread.SpinWait(30);
+            if (_shutdown || p.Retiring) return true;
+            if (GlobalQueue.Count > 0 || !p.RunQueue.IsEmpty) return true;
+            long now = Clock.Now;
+            long timer = EarliestTimer();
+            if (timer != 0 && timer <= now) return true;
+            for (int i = 0; i < n; i++)
+            {
+                var victim = allp[i];
+                if (victim != p && victim.RunQueue.RingCount > 0) return true;
+            }
+
+            if (now >= until) return false;
+        }
+        while (true);
     }
 
     /// <summary>How long a thief watches a running victim before taking its runnext (Go: usleep(3)).</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using Weft.Timers;
 
@@ -208,11 +209,14 @@ internal sealed partial class Scheduler : IRunQueueOverflow
         if (!claimed) return false;
         var joiner = m.CurG;
         var context = ExecutionContext.Capture();
+        // A joiner with a Task-based body runs under its own SynchronizationContext: the joinee must not see it.
+        var joinerSync = joiner?.ExtrasOrNull?.SynchronizationContext;
+        if (joinerSync is not null) SynchronizationContext.SetSynchronizationContext(null);
         m.InlineDepth++;
         m.CurG = joinee;
         try
         {
-            if (joinee.Execute())
+            if (joinee.Execute(m))
             {
                 // It yielded: to the global queue, and make sure someone will look there (this M may lose its P
                 // before its own next schedule).
@@ -225,6 +229,7 @@ internal sealed partial class Scheduler : IRunQueueOverflow
         {
             m.CurG = joiner;
             m.InlineDepth--;
+            if (joinerSync is not null) SynchronizationContext.SetSynchronizationContext(joinerSync);
             if (!ReferenceEquals(ExecutionContext.Capture(), context) && context is not null) ExecutionContext.Restore(context);
         }
 
@@ -410,6 +415,7 @@ internal sealed partial class Scheduler : IRunQueueOverflow
     /// back), or the M sees the P is being retaken (and waits for the outcome). The hot side pays two plain stores
     /// and a load; the barrier is paid only by sysmon, and only when it retakes.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static P? EnterOwnP(M m, out int section)
     {
         section = m.InUserCode;
@@ -421,6 +427,7 @@ internal sealed partial class Scheduler : IRunQueueOverflow
     }
 
     /// <summary>Leaves a section entered by <see cref="EnterOwnP"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void LeaveOwnP(M m, int section)
     {
         if (section != 0) m.InUserCode = section;
@@ -430,6 +437,7 @@ internal sealed partial class Scheduler : IRunQueueOverflow
     /// Whether <paramref name="m"/> still owns <paramref name="p"/>; waits out a retake in progress. Call only with
     /// <see cref="M.InUserCode"/> = 0.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool OwnsP(M m, P p)
     {
         var owner = Volatile.Read(ref p.M);
