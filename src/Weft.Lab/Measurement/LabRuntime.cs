@@ -28,6 +28,18 @@ public sealed class LabRuntime : IDisposable
     /// <summary>The runtime.</summary>
     public GoRuntime Runtime { get; }
 
+    /// <summary>
+    /// Creates a runtime, times <paramref name="body"/> on it, then shuts it down: creating and shutting down a
+    /// dedicated runtime is set-up, not the work measured, as the process-wide ThreadPool's start is for tasks.
+    /// </summary>
+    /// <param name="body">The measured work, given the runtime to run on.</param>
+    /// <param name="maxProcs">Ps; null for Weft's default.</param>
+    public static Timed<T> Time<T>(Func<LabRuntime, T> body, int? maxProcs = null)
+    {
+        using var lab = new LabRuntime(maxProcs);
+        return Measure.Time(() => body(lab));
+    }
+
     /// <summary>Runs <paramref name="main"/> as a goroutine and blocks until it returns.</summary>
     /// <exception cref="TimeoutException">The run outlived <see cref="HangGuard"/>.</exception>
     public void Run(Func<GoTask> main)

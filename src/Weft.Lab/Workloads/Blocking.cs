@@ -36,6 +36,9 @@ public sealed class BlockingWorkload : Workload
         [Lab.Workloads.Models.Weft, Lab.Workloads.Models.WeftDeclared, Lab.Workloads.Models.Tasks, Lab.Workloads.Models.Threads];
 
     /// <inheritdoc />
+    public override int Repeats => 1;
+
+    /// <inheritdoc />
     public override long DefaultSize => 1_000;
 
     /// <inheritdoc />

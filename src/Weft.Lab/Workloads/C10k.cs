@@ -43,6 +43,9 @@ public sealed class C10kWorkload : Workload
     public override IReadOnlyList<string> Models { get; } = [Lab.Workloads.Models.Weft, Lab.Workloads.Models.Tasks, Lab.Workloads.Models.Threads];
 
     /// <inheritdoc />
+    public override int Repeats => 1;
+
+    /// <inheritdoc />
     public override long DefaultSize => 10_000;
 
     /// <inheritdoc />

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Threading.Channels;
 using Weft.Lab.Measurement;
 
@@ -45,15 +44,15 @@ public sealed class PingPongWorkload : Workload
     protected override Outcome RunModel(string model, long size)
     {
         int n = (int)size;
-        long t0 = Stopwatch.GetTimestamp();
-        long check = model switch
+        var timed = model switch
         {
-            Lab.Workloads.Models.Weft => Weft(n),
-            Lab.Workloads.Models.Tasks => Tasks(n),
-            Lab.Workloads.Models.Threads => Threads(n),
+            Lab.Workloads.Models.Weft => LabRuntime.Time(lab => Weft(lab, n)),
+            Lab.Workloads.Models.Tasks => Measure.Time(() => Tasks(n)),
+            Lab.Workloads.Models.Threads => Measure.Time(() => Threads(n)),
             _ => throw new ArgumentOutOfRangeException(nameof(model)),
         };
-        double ns = Measure.Nanoseconds(t0, Stopwatch.GetTimestamp());
+        double ns = timed.Nanoseconds;
+        long check = timed.Value;
         if (check != ExpectedCheck(n)) throw new InvalidOperationException($"pingpong check {check}, expected {ExpectedCheck(n)}");
         return Outcome.Of("ns_per_roundtrip", ns / n);
     }
@@ -66,6 +65,12 @@ public sealed class PingPongWorkload : Workload
     public static long Weft(int n)
     {
         using var lab = new LabRuntime();
+        return Weft(lab, n);
+    }
+
+    /// <summary>The <c>weft</c> model on a given runtime.</summary>
+    public static long Weft(LabRuntime lab, int n)
+    {
         return lab.Run(async () =>
         {
             var ping = new Chan<int>();
@@ -87,6 +92,9 @@ public sealed class PingPongWorkload : Workload
 #else
     /// <summary>Needs Weft channels (not merged in this build).</summary>
     public static long Weft(int n) => throw new NotSupportedException(Lab.Workloads.Models.NeedsChannels);
+
+    /// <summary>Needs Weft channels (not merged in this build).</summary>
+    public static long Weft(LabRuntime lab, int n) => throw new NotSupportedException(Lab.Workloads.Models.NeedsChannels);
 #endif
 
     /// <summary>Two tasks and two rendezvous channels (<c>Channel.CreateBounded&lt;int&gt;(0)</c>); returns the sum of the answers.</summary>

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Threading.Channels;
 using Weft.Lab.Measurement;
 
@@ -53,15 +52,15 @@ public sealed class ProdConsWorkload : Workload
     /// <inheritdoc />
     protected override Outcome RunModel(string model, long size)
     {
-        long t0 = Stopwatch.GetTimestamp();
-        long sum = model switch
+        var timed = model switch
         {
-            Lab.Workloads.Models.Weft => Weft(size),
-            Lab.Workloads.Models.Tasks => Tasks(size),
-            Lab.Workloads.Models.Threads => Threads(size),
+            Lab.Workloads.Models.Weft => LabRuntime.Time(lab => Weft(lab, size)),
+            Lab.Workloads.Models.Tasks => Measure.Time(() => Tasks(size)),
+            Lab.Workloads.Models.Threads => Measure.Time(() => Threads(size)),
             _ => throw new ArgumentOutOfRangeException(nameof(model)),
         };
-        double ns = Measure.Nanoseconds(t0, Stopwatch.GetTimestamp());
+        double ns = timed.Nanoseconds;
+        long sum = timed.Value;
         if (sum != Skynet.ExpectedSum(size)) throw new InvalidOperationException($"prodcons sum {sum}, expected {Skynet.ExpectedSum(size)}");
         return Outcome.Of("ns_per_item", ns / size);
     }
@@ -71,6 +70,12 @@ public sealed class ProdConsWorkload : Workload
     public static long Weft(long items)
     {
         using var lab = new LabRuntime();
+        return Weft(lab, items);
+    }
+
+    /// <summary>The <c>weft</c> model on a given runtime.</summary>
+    public static long Weft(LabRuntime lab, long items)
+    {
         long per = items / Units, total = 0;
         int producing = Units;
         var consumed = new Latch(Units);
@@ -106,6 +111,9 @@ public sealed class ProdConsWorkload : Workload
 #else
     /// <summary>Needs Weft channels (not merged in this build).</summary>
     public static long Weft(long items) => throw new NotSupportedException(Lab.Workloads.Models.NeedsChannels);
+
+    /// <summary>Needs Weft channels (not merged in this build).</summary>
+    public static long Weft(LabRuntime lab, long items) => throw new NotSupportedException(Lab.Workloads.Models.NeedsChannels);
 #endif
 
     /// <summary>Tasks and a <c>Channel.CreateBounded&lt;long&gt;(1024)</c>; consumers use <c>ReadAllAsync</c>.</summary>

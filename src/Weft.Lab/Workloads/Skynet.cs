@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Threading.Channels;
 using Weft.Lab.Measurement;
 
@@ -51,14 +50,14 @@ public sealed class SkynetWorkload : Workload
     protected override Outcome RunModel(string model, long size)
     {
         long expected = Skynet.ExpectedSum(size);
-        long t0 = Stopwatch.GetTimestamp();
-        long sum = model switch
+        var timed = model switch
         {
-            Lab.Workloads.Models.Weft => Weft(size),
-            Lab.Workloads.Models.Tasks => Tasks(size),
+            Lab.Workloads.Models.Weft => LabRuntime.Time(lab => Weft(lab, size)),
+            Lab.Workloads.Models.Tasks => Measure.Time(() => Tasks(size)),
             _ => throw new ArgumentOutOfRangeException(nameof(model)),
         };
-        double ms = Measure.MillisecondsSince(t0);
+        double ms = timed.Milliseconds;
+        long sum = timed.Value;
         if (sum != expected) throw new InvalidOperationException($"skynet sum {sum}, expected {expected}");
         return Outcome.Of("ms", ms);
     }
@@ -68,6 +67,12 @@ public sealed class SkynetWorkload : Workload
     public static long Weft(long leaves)
     {
         using var lab = new LabRuntime();
+        return Weft(lab, leaves);
+    }
+
+    /// <summary>The <c>weft</c> model on a given runtime.</summary>
+    public static long Weft(LabRuntime lab, long leaves)
+    {
         return lab.Run(async () =>
         {
             var c = new Chan<long>();
@@ -99,6 +104,9 @@ public sealed class SkynetWorkload : Workload
 #else
     /// <summary>Needs Weft channels (not merged in this build).</summary>
     public static long Weft(long leaves) => throw new NotSupportedException(Lab.Workloads.Models.NeedsChannels);
+
+    /// <summary>Needs Weft channels (not merged in this build).</summary>
+    public static long Weft(LabRuntime lab, long leaves) => throw new NotSupportedException(Lab.Workloads.Models.NeedsChannels);
 #endif
 
     /// <summary>Tasks started with <c>Task.Run</c> and rendezvous channels (<c>Channel.CreateBounded&lt;long&gt;(0)</c>).</summary>

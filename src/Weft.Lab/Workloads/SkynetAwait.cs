@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Weft.Lab.Measurement;
 
 namespace Weft.Lab.Workloads;
@@ -41,14 +40,14 @@ public sealed class SkynetAwaitWorkload : Workload
     protected override Outcome RunModel(string model, long size)
     {
         long expected = Skynet.ExpectedSum(size);
-        long t0 = Stopwatch.GetTimestamp();
-        long sum = model switch
+        var timed = model switch
         {
-            Lab.Workloads.Models.Weft => Weft(size),
-            Lab.Workloads.Models.Tasks => Tasks(size),
+            Lab.Workloads.Models.Weft => LabRuntime.Time(lab => Weft(lab, size)),
+            Lab.Workloads.Models.Tasks => Measure.Time(() => Tasks(size)),
             _ => throw new ArgumentOutOfRangeException(nameof(model)),
         };
-        double ms = Measure.MillisecondsSince(t0);
+        double ms = timed.Milliseconds;
+        long sum = timed.Value;
         if (sum != expected) throw new InvalidOperationException($"skynet-await sum {sum}, expected {expected}");
         return Outcome.Of("ms", ms);
     }
@@ -57,8 +56,11 @@ public sealed class SkynetAwaitWorkload : Workload
     public static long Weft(long leaves)
     {
         using var lab = new LabRuntime();
-        return lab.Run(() => WeftNode(0, leaves));
+        return Weft(lab, leaves);
     }
+
+    /// <summary>The <c>weft</c> model on a given runtime.</summary>
+    public static long Weft(LabRuntime lab, long leaves) => lab.Run(() => WeftNode(0, leaves));
 
     private static async GoTask<long> WeftNode(long num, long size)
     {

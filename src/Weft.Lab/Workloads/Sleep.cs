@@ -23,6 +23,9 @@ public sealed class SleepWorkload : Workload
     public override IReadOnlyList<string> Models { get; } = [Lab.Workloads.Models.Weft, Lab.Workloads.Models.Tasks, Lab.Workloads.Models.Threads];
 
     /// <inheritdoc />
+    public override int Repeats => 1;
+
+    /// <inheritdoc />
     public override long DefaultSize => 1_000;
 
     /// <inheritdoc />

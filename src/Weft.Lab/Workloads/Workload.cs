@@ -33,6 +33,12 @@ public abstract class Workload
     /// <summary>The size of the warm-up run before the measured one (0: no warm-up).</summary>
     public virtual long WarmupSize(long size) => Math.Max(1, size / 10);
 
+    /// <summary>
+    /// Measured runs per model; the run with the median first figure is reported, so one unlucky run (a GC, a
+    /// tier-up compile in the middle, a noisy neighbour) moves no figure. Timed workloads that run for seconds use 1.
+    /// </summary>
+    public virtual int Repeats => 3;
+
     /// <summary>Makes a requested size valid for this workload (e.g. skynet needs a power of 10).</summary>
     public virtual long NormalizeSize(long size) => Math.Max(1, size);
 
@@ -43,8 +49,8 @@ public abstract class Workload
     public FigureSpec Spec(string name) => Figures.First(f => f.Name == name);
 
     /// <summary>
-    /// Runs <paramref name="model"/> once at <paramref name="size"/>, after a warm-up run unless
-    /// <paramref name="warmup"/> is false. Never throws: a failure becomes a failed <see cref="ModelRun"/>.
+    /// Runs <paramref name="model"/> <see cref="Repeats"/> times at <paramref name="size"/>, after a warm-up run unless
+    /// <paramref name="warmup"/> is false, and reports the median run. Never throws: a failure becomes a failed <see cref="ModelRun"/>.
     /// </summary>
     public ModelRun Run(string model, long size, bool warmup = true)
     {
@@ -59,8 +65,14 @@ public abstract class Workload
                 Measure.Quiesce();
             }
 
-            var values = RunModel(model, size);
-            Measure.Quiesce();
+            var runs = new List<Outcome>(Repeats);
+            for (int i = 0; i < Math.Max(1, Repeats); i++)
+            {
+                runs.Add(RunModel(model, size));
+                Measure.Quiesce();
+            }
+
+            var values = Median(runs);
             var figures = new List<Figure>();
             foreach (var spec in Figures)
                 if (values.Values.TryGetValue(spec.Name, out var v))
@@ -71,6 +83,14 @@ public abstract class Workload
         {
             return ModelRun.Failure(Name, model, $"{e.GetType().Name}: {e.Message}");
         }
+    }
+
+    /// <summary>The run whose first figure is the median of <paramref name="runs"/> (all its figures come from that one run).</summary>
+    private Outcome Median(List<Outcome> runs)
+    {
+        string key = Figures[0].Name;
+        var sorted = runs.OrderBy(r => r.Values.TryGetValue(key, out var v) ? v : double.MaxValue).ToList();
+        return sorted[(sorted.Count - 1) / 2];
     }
 
     /// <summary>Runs one model once and returns its figures by name. May throw.</summary>

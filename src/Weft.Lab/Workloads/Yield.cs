@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Weft.Lab.Measurement;
 
 namespace Weft.Lab.Workloads;
@@ -38,15 +37,15 @@ public sealed class YieldWorkload : Workload
     protected override Outcome RunModel(string model, long size)
     {
         int per = (int)Math.Max(1, size / Units);
-        long t0 = Stopwatch.GetTimestamp();
-        long done = model switch
+        var timed = model switch
         {
-            Lab.Workloads.Models.Weft => Weft(per),
-            Lab.Workloads.Models.Tasks => Tasks(per),
-            Lab.Workloads.Models.Threads => Threads(per),
+            Lab.Workloads.Models.Weft => LabRuntime.Time(lab => Weft(lab, per)),
+            Lab.Workloads.Models.Tasks => Measure.Time(() => Tasks(per)),
+            Lab.Workloads.Models.Threads => Measure.Time(() => Threads(per)),
             _ => throw new ArgumentOutOfRangeException(nameof(model)),
         };
-        double ns = Measure.Nanoseconds(t0, Stopwatch.GetTimestamp());
+        double ns = timed.Nanoseconds;
+        long done = timed.Value;
         if (done != (long)per * Units) throw new InvalidOperationException($"yield: {done} yields, expected {(long)per * Units}");
         return Outcome.Of("ns_per_yield", ns / done);
     }
@@ -55,6 +54,12 @@ public sealed class YieldWorkload : Workload
     public static long Weft(int perUnit)
     {
         using var lab = new LabRuntime();
+        return Weft(lab, perUnit);
+    }
+
+    /// <summary>The <c>weft</c> model on a given runtime.</summary>
+    public static long Weft(LabRuntime lab, int perUnit)
+    {
         long total = 0;
         var done = new Latch(Units);
         lab.Run(() =>
