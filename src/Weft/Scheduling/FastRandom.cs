@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Weft.Scheduling;
 
 /// <summary>A per-thread xorshift generator for scheduling choices (Go's <c>fastrand</c>); not for anything else.</summary>
@@ -8,6 +10,7 @@ internal struct FastRandom
     public FastRandom(ulong seed) => _state = seed == 0 ? 0x9E3779B97F4A7C15UL : seed;
 
     /// <summary>Next 32 random bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public uint Next()
     {
         // xorshift64*
@@ -20,6 +23,7 @@ internal struct FastRandom
     }
 
     /// <summary>A value in [0, n) for n &gt; 0 (multiply-shift, no modulo bias worth caring about here).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int NextBelow(int n) => (int)(((ulong)Next() * (uint)n) >> 32);
 }
 

@@ -12,11 +12,12 @@ public class SelectAllocationTests
 
     /// <summary>
     /// The window inside a goroutine is not a vacuum: on a loaded machine sysmon may preempt the goroutine or hand its
-    /// P to another thread mid-loop, and the scheduler's bookkeeping for such an event may allocate once. A per-call
-    /// allocation would cost at least 24 bytes on every op, so an average under a quarter byte per op proves there is
-    /// none. (Outside goroutines nothing can intervene, and that test demands exactly zero.)
+    /// P to another thread mid-loop, and the scheduler's bookkeeping for such events allocates a little, once per
+    /// event (a few KB in total were seen with the whole suite running in parallel on 2 cores). A per-call allocation
+    /// would cost at least 24 bytes on every op (480 KB over the window), so an average under one byte per op proves
+    /// there is none. (Outside goroutines nothing can intervene, and that test demands exactly zero.)
     /// </summary>
-    private const long GoroutineWindowTolerance = Ops / 4;
+    private const long GoroutineWindowTolerance = Ops;
 
     [Theory]
     [InlineData(2)]
@@ -25,11 +26,25 @@ public class SelectAllocationTests
     public void SelectOf_WithReadyCases_InsideAGoroutine_AllocatesZeroBytesPerOp(int cases)
     {
         using var rt = new TestRuntime(1);
-        var (bytes, sameThread, checksum) = rt.Run(() => MeasureSelects(cases));
-        Assert.True(sameThread, "the measuring goroutine moved to another thread: the measurement is void");
-        Assert.True(checksum > 0); // the received values are used
-        Assert.True(bytes < GoroutineWindowTolerance, $"{bytes} bytes allocated over {Ops} selects with {cases} cases ({(double)bytes / Ops:F2} per op)");
+        // A window in which sysmon preempted the goroutine or retook its P (a loaded machine: the test classes run in
+        // parallel) may include that event's one-time bookkeeping; measure again, a few times at most.
+        for (int attempt = 1; ; attempt++)
+        {
+            long eventsBefore = SysmonEvents(rt);
+            var (bytes, sameThread, checksum) = rt.Run(() => MeasureSelects(cases));
+            bool disturbed = SysmonEvents(rt) != eventsBefore || !sameThread;
+            if (disturbed && attempt < 5) continue;
+            Assert.True(sameThread, "the measuring goroutine moved to another thread: the measurement is void");
+            Assert.True(checksum > 0); // the received values are used
+            Assert.True(bytes < GoroutineWindowTolerance, $"{bytes} bytes allocated over {Ops} selects with {cases} cases ({(double)bytes / Ops:F2} per op; sysmon events in the window: {disturbed})");
+            return;
+        }
     }
+
+    private static long SysmonEvents(TestRuntime rt) =>
+        rt.Runtime.Scheduler.SysmonOrNull is { } s
+            ? Volatile.Read(ref s.Preemptions) + Volatile.Read(ref s.HogRetakes) + Volatile.Read(ref s.BlockedRetakes) + Volatile.Read(ref s.SyscallRetakes)
+            : 0;
 
     private static async GoTask<(long Bytes, bool SameThread, long Checksum)> MeasureSelects(int cases)
     {

@@ -23,8 +23,8 @@ public readonly struct ReceiveCase<T> : ISelectCase
 
     void ISelectCase.Load(SelectWaiter node)
     {
-        node.Channel = _chan;
-        node.IsSend = false;
+        if (_chan is null) node.LoadNil(send: false);
+        else _chan.LoadCase(node, send: false);
     }
 }
 
@@ -43,8 +43,13 @@ public readonly struct SendCase<T> : ISelectCase
 
     void ISelectCase.Load(SelectWaiter node)
     {
-        node.Channel = _chan;
-        node.IsSend = true;
-        if (_chan is not null) ElemSlot<T>.Store(node, _value);
+        if (_chan is null)
+        {
+            node.LoadNil(send: true);
+            return;
+        }
+
+        _chan.LoadCase(node, send: true);
+        ElemSlot<T>.Store(node, _value);
     }
 }

@@ -22,7 +22,10 @@ namespace Weft.Channels;
 internal sealed class SelectState
 {
     [ThreadStatic] private static SelectState? t_cached;
-    [ThreadStatic] private static FastRandom t_random;
+    private static long s_seed;
+
+    /// <summary>The poll-order generator; the state belongs to one goroutine or thread at a time, so it needs no TLS.</summary>
+    private FastRandom _random = new((ulong)Interlocked.Increment(ref s_seed) * 0x9E3779B97F4A7C15UL ^ (ulong)Environment.TickCount64);
 
     internal SelectWaiter[] Nodes = [];
     private int[] _pollOrder = [];
@@ -142,7 +145,7 @@ internal sealed class SelectState
         for (int i = 0; i < Count; i++)
         {
             var node = Nodes[i];
-            if (!node.IsSend) node.Channel?.BeforeSelectReceive();
+            if (node.IsTimer && !node.IsSend) node.Channel!.BeforeSelectReceive();
         }
 
         PrepareOrders();
@@ -262,7 +265,7 @@ internal sealed class SelectState
         for (int i = 0; i < Count; i++)
         {
             var node = Nodes[i];
-            if (!node.IsSend) node.Channel?.AfterSelectEnqueueReceive();
+            if (node.IsTimer && !node.IsSend) node.Channel!.AfterSelectEnqueueReceive();
         }
 
         Register(token);
@@ -323,7 +326,7 @@ internal sealed class SelectState
             for (int i = 0; i < Count; i++)
             {
                 var node = Nodes[i];
-                if (i != Winner && node.Success) node.Channel!.AfterSelectWithdrawReceive();
+                if (i != Winner && node.Success && node.IsTimer) node.Channel!.AfterSelectWithdrawReceive();
             }
         }
 
@@ -357,22 +360,15 @@ internal sealed class SelectState
 
     private void PrepareOrders()
     {
-        // Poll order: a Fisher-Yates shuffle with the thread's cheap generator.
-        var m = M.Current;
+        // Poll order: a Fisher-Yates shuffle.
         for (int i = 0; i < Count; i++)
         {
-            int j = m is not null ? m.Random.NextBelow(i + 1) : NextRandom(i + 1);
+            int j = _random.NextBelow(i + 1);
             _pollOrder[i] = _pollOrder[j];
             _pollOrder[j] = i;
         }
 
         PrepareLockOrder();
-    }
-
-    private static int NextRandom(int n)
-    {
-        if (t_random.Next() == 0) t_random = new FastRandom((ulong)Environment.CurrentManagedThreadId * 0x9E3779B97F4A7C15UL + (ulong)Environment.TickCount64);
-        return t_random.NextBelow(n);
     }
 
     /// <summary>Distinct non-nil channels sorted by id (insertion sort: a handful of cases).</summary>
@@ -381,14 +377,14 @@ internal sealed class SelectState
         int n = 0;
         for (int i = 0; i < Count; i++)
         {
-            var chan = Nodes[i].Channel;
-            if (chan is null) continue;
-            long id = chan.Id;
+            var node = Nodes[i];
+            if (node.Channel is null) continue;
+            long id = node.ChannelId;
             int j = n;
             bool duplicate = false;
             while (j > 0)
             {
-                long other = Nodes[_lockOrder[j - 1]].Channel!.Id;
+                long other = Nodes[_lockOrder[j - 1]].ChannelId;
                 if (other == id)
                 {
                     duplicate = true;
@@ -400,7 +396,7 @@ internal sealed class SelectState
             }
 
             if (duplicate) continue;
-            Array.Copy(_lockOrder, j, _lockOrder, j + 1, n - j);
+            for (int k = n; k > j; k--) _lockOrder[k] = _lockOrder[k - 1];
             _lockOrder[j] = i;
             n++;
         }

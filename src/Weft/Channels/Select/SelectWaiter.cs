@@ -21,7 +21,22 @@ internal sealed class SelectWaiter : Waiter
     /// <summary>The case's channel, or null (a nil channel case).</summary>
     internal ISelectableChan? Channel;
 
+    /// <summary>The channel's <see cref="ISelectableChan.Id"/> (the lock order), copied at load time.</summary>
+    internal long ChannelId;
+
+    /// <summary>The channel is a timer's (<c>Time.After</c>, a Timer's or Ticker's C): polls must run its timer hooks.</summary>
+    internal bool IsTimer;
+
     internal bool IsSend;
+
+    /// <summary>Loads a nil channel's case: never ready, never locked.</summary>
+    internal void LoadNil(bool send)
+    {
+        Channel = null;
+        ChannelId = 0;
+        IsTimer = false;
+        IsSend = send;
+    }
 
     internal override bool TryClaim()
     {
