@@ -5,15 +5,22 @@ namespace Weft.Scheduling;
 /// goroutine is otherwise reachable only from whatever it waits on, so something must list them.
 /// </summary>
 /// <remarks>
-/// Split in segments, one per P plus one for goroutines started off the runtime's threads, each with its own
-/// lock: a goroutine is registered in the segment of the P that starts it (uncontended in the common case) and
-/// removed from that same segment when it exits, wherever that happens. A goroutine's slot is
-/// <c>(segment &lt;&lt; SlotBits) | index</c>.
+/// <para>Split in segments, one per P plus one for goroutines started off the runtime's threads: a goroutine is
+/// registered in the segment of the P that starts it, under that segment's lock (uncontended in the common case:
+/// only <see cref="Snapshot"/> shares it), and a goroutine's slot is <c>(segment &lt;&lt; SlotBits) | index</c>.</para>
+/// <para>Removal takes no lock: a goroutine usually exits on another thread than the one that started it (a stolen
+/// goroutine, a fork-join child), and a lock there made every exit contend with the spawner's next start. That is
+/// safe because slots live in fixed chunks that never move (growing adds chunks; it never copies slots), so the
+/// exiting thread can clear its slot with a CAS wherever the spawner is, and <see cref="Segment.Live"/> is
+/// decremented after the slot is cleared: a spawner that sees fewer live goroutines than used slots is sure to find
+/// a hole.</para>
 /// </remarks>
 internal sealed class GoroutineRegistry
 {
     private const int SlotBits = 24;
     private const int SlotMask = (1 << SlotBits) - 1;
+    private const int ChunkBits = 8;
+    private const int ChunkSize = 1 << ChunkBits;
 
     private volatile Segment[] _segments = [new Segment()];
 
@@ -22,15 +29,18 @@ internal sealed class GoroutineRegistry
 
     /// <summary>
     /// One lock's worth of slots. Free slots are the nulls below <see cref="Used"/>; <see cref="FreeHint"/> points at
-    /// the most recently freed one, so finding a hole is O(1) in the common spawn-after-exit pattern and amortized
-    /// otherwise. (No free list: every byte per goroutine counts.)
+    /// the most recently freed one (a racy hint), so finding a hole is O(1) in the common spawn-after-exit pattern
+    /// and amortized otherwise. (No free list: every byte per goroutine counts.)
     /// </summary>
     private sealed class Segment
     {
-        internal G?[] Slots = new G?[64];
+        /// <summary>Chunks of <see cref="ChunkSize"/> slots; replaced (never shrunk) under the lock, chunks never move.</summary>
+        internal volatile G?[][] Chunks = [new G?[ChunkSize]];
         internal int Used;
         internal int Live;
         internal int FreeHint;
+
+        internal ref G? Slot(int index) => ref Chunks[index >> ChunkBits][index & (ChunkSize - 1)];
     }
 
     /// <summary>Registers <paramref name="g"/>; <paramref name="p"/> is the P starting it, or null.</summary>
@@ -43,11 +53,12 @@ internal sealed class GoroutineRegistry
         lock (segment)
         {
             int index;
-            if (segment.Live < segment.Used)
+            if (Volatile.Read(ref segment.Live) < segment.Used)
             {
                 // There is a hole: search from the hint, wrapping around.
                 index = segment.FreeHint;
-                while (segment.Slots[index] is not null)
+                if ((uint)index >= (uint)segment.Used) index = 0;
+                while (Volatile.Read(ref segment.Slot(index)) is not null)
                 {
                     if (++index == segment.Used) index = 0;
                 }
@@ -56,37 +67,37 @@ internal sealed class GoroutineRegistry
             }
             else
             {
-                if (segment.Used == segment.Slots.Length)
+                if (segment.Used == SlotMask) throw new InvalidOperationException("GoroutineRegistry: segment full");
+                index = segment.Used;
+                var chunks = segment.Chunks;
+                if (index >> ChunkBits == chunks.Length)
                 {
-                    if (segment.Used == SlotMask) throw new InvalidOperationException("GoroutineRegistry: segment full");
-                    Array.Resize(ref segment.Slots, Math.Min(SlotMask, segment.Used * 2));
+                    var grown = new G?[chunks.Length * 2][];
+                    Array.Copy(chunks, grown, chunks.Length);
+                    for (int i = chunks.Length; i < grown.Length; i++) grown[i] = new G?[ChunkSize];
+                    segment.Chunks = grown;
                 }
 
-                index = segment.Used++;
+                segment.Used++;
             }
 
-            segment.Slots[index] = g;
-            segment.Live++;
             g.RegistrySlot = (segmentIndex << SlotBits) | index;
+            Volatile.Write(ref segment.Slot(index), g);
+            Interlocked.Increment(ref segment.Live);
         }
     }
 
-    /// <summary>Removes an exited goroutine. Any thread.</summary>
+    /// <summary>Removes an exited goroutine. Any thread, no lock.</summary>
     public void Remove(G g)
     {
         int slot = g.RegistrySlot;
         if (slot < 0) return;
-        var segment = _segments[slot >> SlotBits];
-        lock (segment)
-        {
-            int index = slot & SlotMask;
-            if (segment.Slots[index] != g) return;
-            segment.Slots[index] = null;
-            segment.FreeHint = index;
-            segment.Live--;
-        }
-
         g.RegistrySlot = -1;
+        var segment = _segments[slot >> SlotBits];
+        int index = slot & SlotMask;
+        if (Interlocked.CompareExchange(ref segment.Slot(index), null, g) != g) return;
+        segment.FreeHint = index;
+        Interlocked.Decrement(ref segment.Live);
     }
 
     /// <summary>A snapshot of the live goroutines, in no particular order.</summary>
@@ -98,7 +109,7 @@ internal sealed class GoroutineRegistry
             lock (segment)
             {
                 for (int i = 0; i < segment.Used; i++)
-                    if (segment.Slots[i] is { } g) result.Add(g);
+                    if (Volatile.Read(ref segment.Slot(i)) is { } g) result.Add(g);
             }
         }
 
