@@ -35,9 +35,19 @@ public sealed class GoRuntime : IDisposable, IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(options), Options.TimeSlice, "GoOptions.TimeSlice must be positive.");
         Scheduler = new Scheduler(this, Options.MaxProcs ?? MaxProcsDefault.Resolve());
         StartedAt = Stopwatch.GetTimestamp();
-        SigQuit.Register(this);
+        LiveRuntimes.Add(this);
+        SigQuit.EnsureInstalled();
+        WeftMetrics.EnsureCreated();
         if (Debug.SchedTraceMilliseconds > 0) _schedTrace = new SchedTrace(this, Debug.SchedTraceMilliseconds);
     }
+
+    /// <summary>
+    /// Name of the <see cref="System.Diagnostics.Metrics.Meter"/> every runtime reports on: <c>weft.goroutines</c>,
+    /// <c>weft.goroutines.runnable</c>, <c>weft.threads</c>, <c>weft.blocking_calls</c>, <c>weft.steals</c>,
+    /// <c>weft.handoffs</c>, <c>weft.preemptions</c>, <c>weft.stuck_retakes</c>, one measurement per runtime tagged
+    /// <c>weft.runtime</c> with <see cref="GoOptions.Name"/> (<c>dotnet-counters monitor -n app Weft</c>).
+    /// </summary>
+    public const string MeterName = WeftMetrics.MeterName;
 
     /// <summary>The process-wide runtime behind <see cref="Go"/>, created on first use.</summary>
     public static GoRuntime Default => s_default.Value;
@@ -228,7 +238,7 @@ public sealed class GoRuntime : IDisposable, IAsyncDisposable
             throw new InvalidOperationException("GoRuntime.Default lives as long as the process and cannot be shut down.");
         Interlocked.Exchange(ref _disposed, 1);
         _schedTrace?.Dispose();
-        SigQuit.Unregister(this);
+        LiveRuntimes.Remove(this);
         return Scheduler.ShutdownAsync();
     }
 

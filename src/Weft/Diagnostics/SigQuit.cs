@@ -9,15 +9,14 @@ namespace Weft.Diagnostics;
 internal static class SigQuit
 {
     private static readonly object s_lock = new();
-    private static readonly List<WeakReference<GoRuntime>> s_runtimes = new();
     private static PosixSignalRegistration? s_registration;
 
-    public static void Register(GoRuntime runtime)
+    /// <summary>Installs the handler once per process (the runtimes it dumps are <see cref="LiveRuntimes"/>).</summary>
+    public static void EnsureInstalled()
     {
         if (OperatingSystem.IsWindows()) return;
         lock (s_lock)
         {
-            s_runtimes.Add(new WeakReference<GoRuntime>(runtime));
             try
             {
                 s_registration ??= PosixSignalRegistration.Create(PosixSignal.SIGQUIT, OnSignal);
@@ -28,22 +27,10 @@ internal static class SigQuit
         }
     }
 
-    public static void Unregister(GoRuntime runtime)
-    {
-        lock (s_lock) s_runtimes.RemoveAll(w => !w.TryGetTarget(out var r) || r == runtime);
-    }
-
     private static void OnSignal(PosixSignalContext context)
     {
         bool exit = false;
-        List<GoRuntime> live = new();
-        lock (s_lock)
-        {
-            foreach (var weak in s_runtimes)
-                if (weak.TryGetTarget(out var runtime) && !runtime.IsDisposed) live.Add(runtime);
-        }
-
-        foreach (var runtime in live)
+        foreach (var runtime in LiveRuntimes.Snapshot())
         {
             var output = runtime.DiagnosticOutput;
             string dump;

@@ -14,6 +14,9 @@ internal sealed partial class Scheduler
 
     internal int BlockingCount => Volatile.Read(ref _blockingMs);
 
+    /// <summary>Ps handed off at once on entering a blocking call because work was waiting (for the metrics).</summary>
+    internal long ImmediateHandoffs;
+
     private long _timeSliceNs = Clock.ToNanoseconds(TimeSpan.FromMilliseconds(10));
 
     /// <summary>Starts sysmon with the first M. Caller holds the lock.</summary>
@@ -142,7 +145,11 @@ internal sealed partial class Scheduler
 
         // Work is already waiting for this P: hand it off now instead of after a sysmon round (Go's
         // entersyscallblock). Otherwise keep it, so a short call gets it straight back.
-        if (HasWorkFor(p, 0) && p.TryTransition(PStatus.Syscall, PStatus.Idle)) HandOffP(p);
+        if (HasWorkFor(p, 0) && p.TryTransition(PStatus.Syscall, PStatus.Idle))
+        {
+            Interlocked.Increment(ref ImmediateHandoffs);
+            HandOffP(p);
+        }
         return p;
     }
 
