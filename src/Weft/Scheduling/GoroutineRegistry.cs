@@ -34,7 +34,10 @@ internal sealed class GoroutineRegistry
     /// </summary>
     private sealed class Segment
     {
-        /// <summary>Chunks of <see cref="ChunkSize"/> slots; replaced (never shrunk) under the lock, chunks never move.</summary>
+        /// <summary>
+        /// Chunks of <see cref="ChunkSize"/> slots; the table is replaced (never shrunk) under the lock, chunks never
+        /// move, and every chunk below <see cref="Used"/> exists.
+        /// </summary>
         internal volatile G?[][] Chunks = [new G?[ChunkSize]];
         internal int Used;
         internal int Live;
@@ -69,15 +72,17 @@ internal sealed class GoroutineRegistry
             {
                 if (segment.Used == SlotMask) throw new InvalidOperationException("GoroutineRegistry: segment full");
                 index = segment.Used;
+                int chunk = index >> ChunkBits;
                 var chunks = segment.Chunks;
-                if (index >> ChunkBits == chunks.Length)
+                if (chunk == chunks.Length)
                 {
+                    // Only the table of chunks doubles; each chunk is allocated when the first slot in it is used.
                     var grown = new G?[chunks.Length * 2][];
                     Array.Copy(chunks, grown, chunks.Length);
-                    for (int i = chunks.Length; i < grown.Length; i++) grown[i] = new G?[ChunkSize];
-                    segment.Chunks = grown;
+                    segment.Chunks = chunks = grown;
                 }
 
+                chunks[chunk] ??= new G?[ChunkSize];
                 segment.Used++;
             }
 
