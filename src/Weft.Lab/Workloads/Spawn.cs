@@ -146,11 +146,13 @@ public sealed class SpawnWorkload : Workload
             gate.Wait();
             released.Signal();
         };
+        var threads = new Thread[n];
         Measure.SettledHeap();
+        SettleThreadCount(); // threads of earlier work still exiting would free their stacks inside the window
         long committed0 = GC.GetGCMemoryInfo().TotalCommittedBytes;
         long rss0 = Sampler.ReadProcess().Rss;
         long t0 = Stopwatch.GetTimestamp();
-        for (int i = 0; i < n; i++) new Thread(body) { IsBackground = true }.Start();
+        for (int i = 0; i < n; i++) (threads[i] = new Thread(body) { IsBackground = true }).Start();
         WaitParked(ref parked, n);
         long t1 = Stopwatch.GetTimestamp();
         Measure.SettledHeap();
@@ -158,12 +160,30 @@ public sealed class SpawnWorkload : Workload
         long rss1 = Sampler.ReadProcess().Rss;
         gate.Set();
         released.Wait();
+        foreach (var thread in threads) thread.Join(); // gone before whatever is measured next
         // Resident growth: the threads' stacks and kernel structures, and the managed objects they added. Memory the
         // GC gave back meanwhile is added back: the settling collection may return what an earlier model left, which
         // would otherwise count against the threads (it once made the figure negative). Commit growth is not taken
         // out, so the figure errs high, never low.
         long returnedByGc = Math.Max(0, committed0 - committed1);
         return new Result((rss1 - rss0 + returnedByGc) / (double)n, Measure.Nanoseconds(t0, t1) / n, n - released.Remaining);
+    }
+
+    /// <summary>
+    /// Waits (at most half a second) until the process's OS thread count has not changed for three readings 2 ms
+    /// apart, so no thread is exiting while resident memory is measured.
+    /// </summary>
+    private static void SettleThreadCount()
+    {
+        long deadline = Measure.DeadlineIn(500);
+        int last = Sampler.ReadProcess().Threads, stable = 0;
+        while (stable < 3 && Stopwatch.GetTimestamp() < deadline)
+        {
+            Thread.Sleep(2);
+            int now = Sampler.ReadProcess().Threads;
+            stable = now == last ? stable + 1 : 0;
+            last = now;
+        }
     }
 
     /// <summary>
