@@ -491,7 +491,7 @@ internal sealed partial class Scheduler : IRunQueueOverflow
     }
 
     /// <summary>The earliest timer over the live Ps, or 0.</summary>
-    private long EarliestTimer()
+    internal long EarliestTimer()
     {
         long earliest = 0;
         var allp = _allp;

@@ -33,6 +33,9 @@ internal sealed class Sysmon
     /// </summary>
     private const long TimerLatenessLimitNs = 2_000_000;
 
+    /// <summary>When backed off, how soon to look again at a goroutine marked for preemption that has not yielded.</summary>
+    private const long MarkedRecheckNs = 1_000_000;
+
     private readonly Scheduler _scheduler;
     private readonly long _timeSliceNs;
     private readonly Parker _parker = new();
@@ -104,7 +107,7 @@ internal sealed class Sysmon
         {
             if (idleRounds == 0) delay = MinDelayNs;
             else if (idleRounds > IdleRoundsBeforeBackoff) delay = Math.Min(delay * 2, MaxDelayNs);
-            _parker.Park(delay);
+            _parker.Park(delay > MinDelayNs ? UntilNextDeadline(delay) : delay);
             if (_stopped || _scheduler.IsShutdown) break;
 
             long now = Clock.Now;
@@ -129,6 +132,51 @@ internal sealed class Sysmon
 
             idleRounds = Retake(now) > 0 ? 0 : idleRounds + 1;
         }
+    }
+
+    /// <summary>
+    /// How long to sleep when backed off: <paramref name="delay"/>, unless a deadline comes sooner — a running P's time
+    /// slice ending, a goroutine marked for preemption that has not yielded yet (its retake is due a round later), or,
+    /// while some step has already run long, a timer falling <see cref="TimerLatenessLimitNs"/> late. Backed off to
+    /// 10 ms, sysmon would otherwise notice each of these up to a whole delay late (a hog's neighbours waited up to
+    /// ~30 ms: slice, then a delay to mark, then a delay to retake); waking at the deadlines instead of ticking fast
+    /// keeps them on time for the price of one wake-up per deadline.
+    /// </summary>
+    private long UntilNextDeadline(long delay)
+    {
+        long now = Clock.Now;
+        long next = long.MaxValue;
+        bool longStep = false;
+        var allp = _scheduler.AllP;
+        var states = _states;
+        int procs = Math.Min(Math.Min(_scheduler.MaxProcs, allp.Length), states.Length);
+        for (int i = 0; i < procs; i++)
+        {
+            var p = allp[i];
+            var s = states[i];
+            if (p.Status != PStatus.Running || s.StepM is null) continue;
+            Consider(ref next, s.SchedWhen + _timeSliceNs, now);
+            // Marking restarts the slice (SchedWhen): the retake check is due once, a little after it.
+            if (s.Marked is not null && s.SchedTick == Volatile.Read(ref p.SchedTick)) Consider(ref next, s.SchedWhen + MarkedRecheckNs, now);
+            // A step is long only if it is the one sysmon last saw (same M, same step count), not a stale sighting.
+            if (now - s.StepWhen >= TimerLatenessLimitNs / 2 && Volatile.Read(ref p.M) is { } m && m == s.StepM &&
+                Volatile.Read(ref m.StepCount) == s.StepCount)
+            {
+                longStep = true;
+            }
+        }
+
+        if (longStep && _scheduler.EarliestTimer() is var timer && timer != 0) Consider(ref next, timer + TimerLatenessLimitNs, now);
+        return next == long.MaxValue ? delay : Math.Clamp(next - now, MinDelayNs, delay);
+    }
+
+    /// <summary>
+    /// Only deadlines still ahead count: one that passed without action (the step was not in user code, nobody else
+    /// needed the P) must not turn the back-off into a fast tick.
+    /// </summary>
+    private static void Consider(ref long next, long deadline, long now)
+    {
+        if (deadline > now && deadline < next) next = deadline;
     }
 
     /// <summary>One pass over the Ps (Go's <c>retake</c>). Returns how many Ps needed attention.</summary>
