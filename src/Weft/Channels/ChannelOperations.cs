@@ -70,20 +70,7 @@ internal struct ReceiveOperation<T>
                 return true;
             }
 
-            var g = G.Current;
-            if (cancellable is null && g is not null && ElemSlot<T>.FitsInline && !g.WaiterInUse)
-            {
-                _waiter = g;
-                _mode = OperationMode.OnGoroutine;
-            }
-            else
-            {
-                var waiter = cancellable ?? new ChanWaiter<T>(g, isSend: false);
-                waiter.Goroutine = g;
-                _waiter = waiter;
-                _mode = OperationMode.OnWaiter;
-            }
-
+            _waiter = ChannelParking.ChooseWaiter(cancellable, isSend: false, out _mode);
             return false;
         }
     }
@@ -93,25 +80,8 @@ internal struct ReceiveOperation<T>
         var waiter = ChannelParking.Prepare(_mode, _waiter!, continuation, _chan is null ? WaitReason.ChanReceiveNil : WaitReason.ChanReceive);
         if (waiter is null) return; // yielded (preempted)
         var dedicated = waiter as ChanWaiter<T>;
-        if (_chan is null)
-        {
-            // A nil channel never becomes ready; only a cancellation can end the wait.
-            if (dedicated is not null && dedicated.Token.CanBeCanceled)
-                dedicated.Registration = dedicated.Token.UnsafeRegister(static s => ((ChanWaiter<T>)s!).CancelDetached(), dedicated);
-            return;
-        }
-
-        // Register before parking (so GetResult always sees the registration), and re-check after: a cancellation
-        // that fired before the waiter was enqueued found nothing to withdraw.
-        if (dedicated is not null && dedicated.Token.CanBeCanceled)
-        {
-            dedicated.Registration = dedicated.Token.UnsafeRegister(static s =>
-            {
-                var (c, w) = ((Chan<T>, ChanWaiter<T>))s!;
-                c.Cancel(w);
-            }, (_chan, dedicated));
-        }
-
+        ChannelParking.RegisterCancellation(_chan, dedicated);
+        if (_chan is null) return; // a nil channel never becomes ready; only a cancellation can end the wait
         _chan.ReceiveOrPark(waiter);
         if (dedicated is not null && dedicated.Token.IsCancellationRequested) _chan.Cancel(dedicated);
     }
@@ -185,20 +155,7 @@ internal struct SendOperation<T>
                 return true;
             }
 
-            var g = G.Current;
-            if (cancellable is null && g is not null && ElemSlot<T>.FitsInline && !g.WaiterInUse)
-            {
-                _waiter = g;
-                _mode = OperationMode.OnGoroutine;
-            }
-            else
-            {
-                var waiter = cancellable ?? new ChanWaiter<T>(g, isSend: true);
-                waiter.Goroutine = g;
-                _waiter = waiter;
-                _mode = OperationMode.OnWaiter;
-            }
-
+            _waiter = ChannelParking.ChooseWaiter(cancellable, isSend: true, out _mode);
             return false;
         }
     }
@@ -208,22 +165,8 @@ internal struct SendOperation<T>
         var waiter = ChannelParking.Prepare(_mode, _waiter!, continuation, _chan is null ? WaitReason.ChanSendNil : WaitReason.ChanSend);
         if (waiter is null) return; // yielded (preempted)
         var dedicated = waiter as ChanWaiter<T>;
-        if (_chan is null)
-        {
-            if (dedicated is not null && dedicated.Token.CanBeCanceled)
-                dedicated.Registration = dedicated.Token.UnsafeRegister(static s => ((ChanWaiter<T>)s!).CancelDetached(), dedicated);
-            return;
-        }
-
-        if (dedicated is not null && dedicated.Token.CanBeCanceled)
-        {
-            dedicated.Registration = dedicated.Token.UnsafeRegister(static s =>
-            {
-                var (c, w) = ((Chan<T>, ChanWaiter<T>))s!;
-                c.Cancel(w);
-            }, (_chan, dedicated));
-        }
-
+        ChannelParking.RegisterCancellation(_chan, dedicated);
+        if (_chan is null) return;
         ElemSlot<T>.Store(waiter, _value);
         _chan.SendOrPark(_value, waiter);
         if (dedicated is not null && dedicated.Token.IsCancellationRequested) _chan.Cancel(dedicated);
@@ -260,9 +203,47 @@ internal struct SendOperation<T>
     }
 }
 
-/// <summary>The part of parking a channel operation that does not depend on the element type.</summary>
+/// <summary>The parts of parking a channel operation that sends and receives share.</summary>
 internal static class ChannelParking
 {
+    /// <summary>
+    /// The operation must wait: park on the goroutine itself when it can (no token, a value that fits the G's inline
+    /// slot, the G's waiter free), otherwise on a dedicated waiter (<paramref name="cancellable"/>, if the operation
+    /// has a token).
+    /// </summary>
+    public static Waiter ChooseWaiter<T>(ChanWaiter<T>? cancellable, bool isSend, out OperationMode mode)
+    {
+        var g = G.Current;
+        if (cancellable is null && g is not null && ElemSlot<T>.FitsInline && !g.WaiterInUse)
+        {
+            mode = OperationMode.OnGoroutine;
+            return g;
+        }
+
+        var waiter = cancellable ?? new ChanWaiter<T>(g, isSend);
+        waiter.Goroutine = g;
+        mode = OperationMode.OnWaiter;
+        return waiter;
+    }
+
+    /// <summary>
+    /// Registers the cancellation of a waiting operation with a token. Done before parking, so GetResult always sees
+    /// the registration; the caller re-checks the token after enqueueing, since a cancellation that fired before the
+    /// waiter was enqueued found nothing to withdraw. On a nil channel the waiter is never enqueued: a cancellation
+    /// just completes it.
+    /// </summary>
+    public static void RegisterCancellation<T>(Chan<T>? chan, ChanWaiter<T>? dedicated)
+    {
+        if (dedicated is null || !dedicated.Token.CanBeCanceled) return;
+        dedicated.Registration = chan is null
+            ? dedicated.Token.UnsafeRegister(static s => ((ChanWaiter<T>)s!).CancelDetached(), dedicated)
+            : dedicated.Token.UnsafeRegister(static s =>
+            {
+                var (c, w) = ((Chan<T>, ChanWaiter<T>))s!;
+                c.Cancel(w);
+            }, (chan, dedicated));
+    }
+
     /// <summary>
     /// Takes the suspending frame and routes the wake-up to it: through the goroutine's embedded waiter, or a
     /// dedicated one. Returns the waiter to enqueue, or null when the operation had completed and only had to yield.
