@@ -79,10 +79,10 @@ public static class Measure
 public readonly record struct Timed<T>(T Value, long Ticks)
 {
     /// <summary>The elapsed time in nanoseconds.</summary>
-    public double Nanoseconds => Ticks * 1e9 / Stopwatch.Frequency;
+    public double Nanoseconds => Measure.Nanoseconds(0, Ticks);
 
     /// <summary>The elapsed time in milliseconds.</summary>
-    public double Milliseconds => Ticks * 1e3 / Stopwatch.Frequency;
+    public double Milliseconds => Measure.Milliseconds(0, Ticks);
 }
 
 /// <summary>

@@ -61,14 +61,7 @@ public sealed class PingPongWorkload : Workload
     public static long ExpectedCheck(long n) => n * (n + 1) / 2;
 
 #if WEFT_CHANNELS
-    /// <summary>Two goroutines and two unbuffered <c>Chan&lt;int&gt;</c>s; returns the sum of the answers.</summary>
-    public static long Weft(int n)
-    {
-        using var lab = new LabRuntime();
-        return Weft(lab, n);
-    }
-
-    /// <summary>The <c>weft</c> model on a given runtime.</summary>
+    /// <summary>Two goroutines and two unbuffered <c>Chan&lt;int&gt;</c>s; returns the sum of the answers (the <c>weft</c> model, on <paramref name="lab"/>).</summary>
     public static long Weft(LabRuntime lab, int n)
     {
         return lab.Run(async () =>
@@ -90,9 +83,6 @@ public sealed class PingPongWorkload : Workload
         });
     }
 #else
-    /// <summary>Needs Weft channels (not merged in this build).</summary>
-    public static long Weft(int n) => throw new NotSupportedException(Lab.Workloads.Models.NeedsChannels);
-
     /// <summary>Needs Weft channels (not merged in this build).</summary>
     public static long Weft(LabRuntime lab, int n) => throw new NotSupportedException(Lab.Workloads.Models.NeedsChannels);
 #endif

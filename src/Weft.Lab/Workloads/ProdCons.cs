@@ -66,14 +66,7 @@ public sealed class ProdConsWorkload : Workload
     }
 
 #if WEFT_CHANNELS
-    /// <summary>Goroutines and a <c>Chan&lt;long&gt;(1024)</c>; consumers range over it with <c>await foreach</c>.</summary>
-    public static long Weft(long items)
-    {
-        using var lab = new LabRuntime();
-        return Weft(lab, items);
-    }
-
-    /// <summary>The <c>weft</c> model on a given runtime.</summary>
+    /// <summary>Goroutines and a <c>Chan&lt;long&gt;(1024)</c>; consumers range over it with <c>await foreach</c> (the <c>weft</c> model, on <paramref name="lab"/>).</summary>
     public static long Weft(LabRuntime lab, long items)
     {
         long per = items / Units, total = 0;
@@ -109,9 +102,6 @@ public sealed class ProdConsWorkload : Workload
         return total;
     }
 #else
-    /// <summary>Needs Weft channels (not merged in this build).</summary>
-    public static long Weft(long items) => throw new NotSupportedException(Lab.Workloads.Models.NeedsChannels);
-
     /// <summary>Needs Weft channels (not merged in this build).</summary>
     public static long Weft(LabRuntime lab, long items) => throw new NotSupportedException(Lab.Workloads.Models.NeedsChannels);
 #endif

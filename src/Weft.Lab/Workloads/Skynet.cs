@@ -63,14 +63,7 @@ public sealed class SkynetWorkload : Workload
     }
 
 #if WEFT_CHANNELS
-    /// <summary>Goroutines and unbuffered <c>Chan&lt;long&gt;</c>s.</summary>
-    public static long Weft(long leaves)
-    {
-        using var lab = new LabRuntime();
-        return Weft(lab, leaves);
-    }
-
-    /// <summary>The <c>weft</c> model on a given runtime.</summary>
+    /// <summary>Goroutines and unbuffered <c>Chan&lt;long&gt;</c>s (the <c>weft</c> model, on <paramref name="lab"/>).</summary>
     public static long Weft(LabRuntime lab, long leaves)
     {
         return lab.Run(async () =>
@@ -102,9 +95,6 @@ public sealed class SkynetWorkload : Workload
         await c.SendAsync(sum);
     }
 #else
-    /// <summary>Needs Weft channels (not merged in this build).</summary>
-    public static long Weft(long leaves) => throw new NotSupportedException(Lab.Workloads.Models.NeedsChannels);
-
     /// <summary>Needs Weft channels (not merged in this build).</summary>
     public static long Weft(LabRuntime lab, long leaves) => throw new NotSupportedException(Lab.Workloads.Models.NeedsChannels);
 #endif

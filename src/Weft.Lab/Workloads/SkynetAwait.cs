@@ -52,14 +52,7 @@ public sealed class SkynetAwaitWorkload : Workload
         return Outcome.Of("ms", ms);
     }
 
-    /// <summary>Goroutines: each parent spawns its children with <c>Go.Spawn</c> and awaits their GoTask&lt;long&gt;s.</summary>
-    public static long Weft(long leaves)
-    {
-        using var lab = new LabRuntime();
-        return Weft(lab, leaves);
-    }
-
-    /// <summary>The <c>weft</c> model on a given runtime.</summary>
+    /// <summary>Goroutines: each parent spawns its children with <c>Go.Spawn</c> and awaits their GoTask&lt;long&gt;s (the <c>weft</c> model, on <paramref name="lab"/>).</summary>
     public static long Weft(LabRuntime lab, long leaves) => lab.Run(() => WeftNode(0, leaves));
 
     private static async GoTask<long> WeftNode(long num, long size)

@@ -50,14 +50,7 @@ public sealed class YieldWorkload : Workload
         return Outcome.Of("ns_per_yield", ns / done);
     }
 
-    /// <summary>4 goroutines looping on <c>Go.Yield()</c>; returns the total number of yields.</summary>
-    public static long Weft(int perUnit)
-    {
-        using var lab = new LabRuntime();
-        return Weft(lab, perUnit);
-    }
-
-    /// <summary>The <c>weft</c> model on a given runtime.</summary>
+    /// <summary>4 goroutines looping on <c>Go.Yield()</c>; returns the total number of yields (the <c>weft</c> model, on <paramref name="lab"/>).</summary>
     public static long Weft(LabRuntime lab, int perUnit)
     {
         long total = 0;

@@ -75,7 +75,7 @@ public sealed class WorkloadTests
     [Fact]
     public void Skynet_await_sums_every_leaf_in_each_model()
     {
-        Assert.Equal(499_500, SkynetAwaitWorkload.Weft(1_000));
+        using (var lab = new LabRuntime()) Assert.Equal(499_500, SkynetAwaitWorkload.Weft(lab, 1_000));
         Assert.Equal(499_500, SkynetAwaitWorkload.Tasks(1_000));
         Assert.Equal(499_999_500_000, Skynet.ExpectedSum(1_000_000));
     }
@@ -84,7 +84,7 @@ public sealed class WorkloadTests
     public void Skynet_over_channels_sums_every_leaf()
     {
         Assert.Equal(Skynet.ExpectedSum(10_000), SkynetWorkload.Tasks(10_000));
-        Assert.Equal(Skynet.ExpectedSum(10_000), SkynetWorkload.Weft(10_000));
+        using (var lab = new LabRuntime()) Assert.Equal(Skynet.ExpectedSum(10_000), SkynetWorkload.Weft(lab, 10_000));
     }
 
     [Fact]
@@ -123,7 +123,7 @@ public sealed class WorkloadTests
     [Fact]
     public void Yield_counts_every_yield()
     {
-        Assert.Equal(4_000, YieldWorkload.Weft(1_000));
+        using (var lab = new LabRuntime()) Assert.Equal(4_000, YieldWorkload.Weft(lab, 1_000));
         Assert.Equal(4_000, YieldWorkload.Tasks(1_000));
         Assert.Equal(400, YieldWorkload.Threads(100));
     }
