@@ -21,26 +21,16 @@ public class SysmonTests
     }
 
     [Fact]
-    public void Hog_SpinningUntilFlag_CompletesWithOneProc()
-    {
-        using var rt = new TestRuntime(1);
-        rt.Run(async () =>
-        {
-            int flag = 0;
-            Go.Start(() => Volatile.Write(ref flag, 1));
-            var deadline = DateTime.UtcNow + TestRuntime.HangGuard;
-            while (Volatile.Read(ref flag) == 0)
-            {
-                Assert.True(DateTime.UtcNow < deadline, "the setter never ran");
-                Thread.SpinWait(100);
-            }
-
-            await Go.Yield();
-        });
-    }
+    public void Hog_SpinningUntilFlag_CompletesWithOneProc() => StallUntilAnotherGoroutineSetsAFlag(() => Thread.SpinWait(100));
 
     [Fact]
-    public void UndeclaredSleep_UntilFlag_CompletesWithOneProc()
+    public void UndeclaredSleep_UntilFlag_CompletesWithOneProc() => StallUntilAnotherGoroutineSetsAFlag(() => Thread.Sleep(1));
+
+    /// <summary>
+    /// With one P, main stalls its thread in a loop (never reaching an await point) until a goroutine it started sets
+    /// a flag: only sysmon taking the P away from the stuck step lets that goroutine run.
+    /// </summary>
+    private static void StallUntilAnotherGoroutineSetsAFlag(Action stall)
     {
         using var rt = new TestRuntime(1);
         rt.Run(async () =>
@@ -51,7 +41,7 @@ public class SysmonTests
             while (Volatile.Read(ref flag) == 0)
             {
                 Assert.True(DateTime.UtcNow < deadline, "the setter never ran");
-                Thread.Sleep(1);
+                stall();
             }
 
             await Go.Yield();
