@@ -28,13 +28,11 @@ namespace Weft;
 /// <typeparam name="T">The element type.</typeparam>
 public sealed partial class Chan<T> : ISelectableChan
 {
-    private static long s_nextId;
-
     /// <summary>Guards every mutable field below.</summary>
     private ChanLock _lock;
 
-    /// <summary>Global lock order for select (objects move in .NET, so no address order).</summary>
-    private readonly long _id = Interlocked.Increment(ref s_nextId);
+    /// <summary>Global lock order for select (objects move in .NET, so no address order). Process-wide, across element types.</summary>
+    private readonly long _id = ChanIds.Next();
 
     private readonly T[] _buffer;
     private readonly int _capacity;

@@ -260,6 +260,9 @@ internal sealed class G : Waiter
                 var body = ElemRef!;
                 ElemRef = null;
                 StartBody(body);
+                // A body's synchronous part (an Action, a non-async Func<Task>) may have set an AsyncLocal directly on
+                // the thread: reset it, as after every frame below, so it reaches neither the starter nor the next G.
+                if (ThreadContexts.HasNonDefault(m.Thread!)) ThreadContexts.RestoreDefault();
             }
 
             while (true)

@@ -147,4 +147,72 @@ public sealed class AsyncLocalTests
         Assert.True(done.Wait(TestRuntime.HangGuard));
         Assert.Equal(0, leaks);
     }
+
+    /// <summary>The body shapes a goroutine can have; each sets the value in its first, synchronous step.</summary>
+    public static IEnumerable<object[]> BodyShapes() =>
+        from procs in new[] { 1, 2, 4 }
+        from shape in new[] { "Action", "Func<Task> sync", "Func<Task> async", "Func<GoTask> sync", "Func<GoTask> async", "Spawn sync", "Spawn async", "Spawn joined" }
+        select new object[] { procs, shape };
+
+    /// <summary>
+    /// Issue 17, bug 8: after <c>Go.Start(() =&gt; { al.Value = 99; })</c> the starter and later goroutines on that thread
+    /// read 99: the thread's context was restored after resumed frames but not after a starting body. For every body
+    /// shape, a value set by a goroutine never reaches its starter or any goroutine that runs later on the same M.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(BodyShapes))]
+    public void AsyncLocal_SetByAnyBodyShape_NeverLeaksToTheStarterOrLaterGoroutines(int procs, string shape)
+    {
+        using var rt = new TestRuntime(procs);
+        int leaks = 0;
+        rt.Run(async () =>
+        {
+            for (int round = 0; round < 50; round++)
+            {
+                string mine = $"{shape}#{round}";
+                var done = new Chan<bool>(1);
+                switch (shape)
+                {
+                    case "Action":
+                        Go.Start(() => { s_value.Value = mine; done.TrySend(true); });
+                        break;
+                    case "Func<Task> sync":
+                        Go.Start(() => { s_value.Value = mine; done.TrySend(true); return Task.CompletedTask; });
+                        break;
+                    case "Func<Task> async":
+                        Go.Start(async () => { s_value.Value = mine; done.TrySend(true); await Task.Yield(); });
+                        break;
+                    case "Func<GoTask> sync":
+                        Go.Start(() => { s_value.Value = mine; done.TrySend(true); return default(GoTask); });
+                        break;
+                    case "Func<GoTask> async":
+                        Go.Start(async () => { s_value.Value = mine; await done.SendAsync(true); await Go.Yield(); });
+                        break;
+                    case "Spawn sync":
+                        _ = Go.Spawn(() => { s_value.Value = mine; done.TrySend(true); return default(GoTask); });
+                        break;
+                    case "Spawn async":
+                        _ = Go.Spawn(async () => { s_value.Value = mine; await done.SendAsync(true); await Go.Yield(); });
+                        break;
+                    case "Spawn joined":
+                        await Go.Spawn(() => { s_value.Value = mine; done.TrySend(true); return default(GoTask); });
+                        break;
+                }
+
+                await done.ReceiveAsync();
+                if (s_value.Value is not null) Interlocked.Increment(ref leaks); // the starter
+                // Goroutines that run next, most likely on the same M (runnext), must start clean too.
+                var probe = Go.Spawn(async () =>
+                {
+                    bool clean = s_value.Value is null;
+                    await Go.Yield();
+                    return clean && s_value.Value is null;
+                });
+                if (!await probe) Interlocked.Increment(ref leaks);
+                Go.Start(() => { if (s_value.Value is not null) Interlocked.Increment(ref leaks); });
+                await Go.Yield();
+            }
+        });
+        Assert.Equal(0, leaks);
+    }
 }
