@@ -192,9 +192,11 @@ internal sealed class Sysmon
         }
 
         // A stop-the-world GC froze every goroutine step for its duration: do not count that time against them
-        // (it would look like hogs and blocked threads everywhere). Start every observation afresh.
+        // (it would look like hogs and blocked threads everywhere). Discount the pause, but keep the observation:
+        // restarting it instead would let a goroutine that allocates enough to cause a GC every sysmon round run
+        // forever without being preempted or retaken.
         var gcPause = GC.GetTotalPauseDuration();
-        bool gcHappened = gcPause != _lastGcPause;
+        long paused = gcPause == _lastGcPause ? 0 : Clock.ToNanoseconds(gcPause - _lastGcPause);
         _lastGcPause = gcPause;
 
         int n = 0;
@@ -203,10 +205,11 @@ internal sealed class Sysmon
         {
             var p = allp[i];
             var s = _states[i];
-            if (gcHappened)
+            if (paused > 0)
             {
-                s.SchedWhen = s.StepWhen = s.SyscallWhen = now;
-                s.NextBlockCheck = now + BlockCheckStartNs;
+                s.SchedWhen = Discount(s.SchedWhen, paused, now);
+                s.StepWhen = Discount(s.StepWhen, paused, now);
+                s.SyscallWhen = Discount(s.SyscallWhen, paused, now);
             }
 
             switch (p.Status)
@@ -222,6 +225,12 @@ internal sealed class Sysmon
 
         return n;
     }
+
+    /// <summary>
+    /// Moves an observation's start <paramref name="since"/> later by the GC pause, so the pause does not count as
+    /// running time; never past <paramref name="now"/> (an observation younger than the pause lost less).
+    /// </summary>
+    internal static long Discount(long since, long paused, long now) => Math.Min(since + paused, Math.Max(since, now));
 
     /// <summary>A P whose M is in a declared blocking call: hand it off after one round if anyone could use it.</summary>
     private bool RetakeSyscall(P p, PState s, long now)
