@@ -26,6 +26,17 @@ internal sealed class ChanWaiter<T> : TypedWaiter<T>, IChanWaiter
 
     internal CancellationTokenRegistration Registration;
 
+    /// <summary>The runtime that counts this wait as wakeable from outside (see <see cref="Scheduler.EnterCancellableWait"/>), or null.</summary>
+    internal Scheduler? CountedWait;
+
+    /// <summary>After the wake-up: drops the cancellation registration and the count it held.</summary>
+    internal void EndCancellation()
+    {
+        Registration.Dispose();
+        CountedWait?.ExitCancellableWait();
+        CountedWait = null;
+    }
+
     /// <summary>The operation's cancellation token (a cancellable operation always uses a ChanWaiter).</summary>
     internal CancellationToken Token;
 

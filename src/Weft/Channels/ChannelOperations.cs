@@ -105,7 +105,7 @@ internal struct ReceiveOperation<T>
             case OperationMode.OnWaiter:
             {
                 var w = (ChanWaiter<T>)_waiter!;
-                w.Registration.Dispose();
+                w.EndCancellation();
                 if (w.Canceled) throw new OperationCanceledException(w.Token);
                 bool ok = w.Success;
                 return (ok ? ElemSlot<T>.Take(w) : default!, ok);
@@ -191,7 +191,7 @@ internal struct SendOperation<T>
             case OperationMode.OnWaiter:
             {
                 var w = (ChanWaiter<T>)_waiter!;
-                w.Registration.Dispose();
+                w.EndCancellation();
                 if (w.Canceled) throw new OperationCanceledException(w.Token);
                 if (!w.Success) throw new ChannelClosedException();
                 return;
@@ -235,6 +235,7 @@ internal static class ChannelParking
     public static void RegisterCancellation<T>(Chan<T>? chan, ChanWaiter<T>? dedicated)
     {
         if (dedicated is null || !dedicated.Token.CanBeCanceled) return;
+        dedicated.CountedWait = Scheduler.EnterCancellableWait(dedicated.Goroutine);
         dedicated.Registration = chan is null
             ? dedicated.Token.UnsafeRegister(static s => ((ChanWaiter<T>)s!).CancelDetached(), dedicated)
             : dedicated.Token.UnsafeRegister(static s =>

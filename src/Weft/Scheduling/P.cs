@@ -2,13 +2,22 @@ using Weft.Timers;
 
 namespace Weft.Scheduling;
 
-/// <summary>Ownership state of a P.</summary>
+/// <summary>
+/// Ownership state of a P. The one rule every transition follows: <b>a P has exactly one owner at a time</b> — the
+/// idle list, one M, a thread handing it over, or nobody (Dead) — and only its owner moves it on. Status Idle means
+/// "in the idle list" and nothing else: it is set and cleared only under the scheduler lock, together with the list
+/// (<c>PIdlePut</c>/<c>PIdleGet</c>). Whoever takes a P out of Syscall (the returning M, sysmon's retake, an immediate
+/// hand-off at the start of a blocking call) does it with one CAS to Running and owns it from then on, so a P in
+/// transit to an M or to the idle list is Running with no M, never an unlisted Idle. SetMaxProcs retires at once only
+/// Ps in the idle list; any other P is marked <see cref="P.Retiring"/>, and its owner retires it at its next
+/// scheduling point, or when it would put it in the idle list (docs/ARCHITECTURE.md, "P states").
+/// </summary>
 internal enum PStatus
 {
-    /// <summary>In the idle list: no M, empty run queue (timers allowed).</summary>
+    /// <summary>In the idle list (and only then): no M, empty run queue (timers allowed). Under the scheduler lock.</summary>
     Idle,
 
-    /// <summary>Held by an M that runs goroutines or looks for them.</summary>
+    /// <summary>Held by an M that runs goroutines or looks for them, or in transit between owners (no M yet).</summary>
     Running,
 
     /// <summary>Beyond MaxProcs: not used until SetMaxProcs brings it back.</summary>
@@ -35,8 +44,8 @@ internal sealed class P
     private int _status = (int)PStatus.Idle;
 
     /// <summary>
-    /// Written under the scheduler lock, or by CAS between Syscall and Running/Idle (a blocking call returning vs
-    /// sysmon retaking); read racily by thieves (to skip idle Ps), sysmon and diagnostics.
+    /// Written under the scheduler lock, or by CAS from Syscall to Running (a blocking call returning vs sysmon
+    /// retaking: the CAS decides the new owner); read racily by thieves (to skip idle Ps), sysmon and diagnostics.
     /// </summary>
     internal PStatus Status
     {

@@ -47,14 +47,20 @@ internal sealed partial class Scheduler
             return;
         }
 
-        bool start;
+        bool start, retired = false;
         lock (_lock)
         {
-            start = GlobalQueue.Count > 0;
-            if (!start) PIdlePut(p);
+            start = GlobalQueue.Count > 0 && !p.Retiring;
+            if (!start)
+            {
+                // SetMaxProcs went below this P while it was in transit (it could not retire a P nobody held): do it now.
+                if (p.Retiring) { MarkDead(p); retired = true; }
+                else PIdlePut(p);
+            }
         }
 
-        if (start) StartM(p, spinning: false);
+        if (retired) MoveTimersToP0(p);
+        else if (start) StartM(p, spinning: false);
         else if (p.Timers.NextWhen is long when && when != 0) WakeTimerSleeper(when);
     }
 
@@ -145,7 +151,7 @@ internal sealed partial class Scheduler
 
         // Work is already waiting for this P: hand it off now instead of after a sysmon round (Go's
         // entersyscallblock). Otherwise keep it, so a short call gets it straight back.
-        if (HasWorkFor(p, 0) && p.TryTransition(PStatus.Syscall, PStatus.Idle))
+        if (HasWorkFor(p, 0) && p.TryTransition(PStatus.Syscall, PStatus.Running)) // ours, in transit (see PStatus)
         {
             Interlocked.Increment(ref ImmediateHandoffs);
             HandOffP(p);
@@ -233,7 +239,7 @@ internal sealed partial class Scheduler
         lock (_lock) GlobalQueue.Push(g);
         Interlocked.MemoryBarrier();
         WakeP();
-        ParkUntilHandedP(m);
+        ParkUntilHandedP(m, g);
         if (temporary)
         {
             g.Extras.LockedM = null;
@@ -241,21 +247,28 @@ internal sealed partial class Scheduler
         }
     }
 
-    /// <summary>Parks a P-less M until an M hands it a P through <see cref="M.NextP"/>; then acquires it.</summary>
-    private void ParkUntilHandedP(M m)
+    /// <summary>
+    /// Parks a P-less M, whose goroutine <paramref name="g"/> is queued as runnable, until an M hands it a P through
+    /// <see cref="M.NextP"/>; then acquires it. On shutdown nobody will: the M takes its goroutine back (the same
+    /// claim a dequeuer makes, so exactly one side wins) and returns without a P; the goroutine runs on to its next
+    /// scheduling point, where the M exits. If a dequeuer won the claim, its P is on the way: keep waiting for it.
+    /// </summary>
+    private void ParkUntilHandedP(M m, G g)
     {
         Interlocked.Increment(ref _lockedIdleMs);
         try
         {
             while (true)
             {
-                m.Parker.Park();
                 if (Volatile.Read(ref m.NextP) is { } next)
                 {
                     m.NextP = null;
                     AcquireP(m, next);
                     return;
                 }
+
+                if (_shutdown && g.TryClaimToRun()) return;
+                m.Parker.Park();
             }
         }
         finally

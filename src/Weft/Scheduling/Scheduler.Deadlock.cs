@@ -16,36 +16,77 @@ internal sealed partial class Scheduler
     private long _globalPushes;
 
     /// <summary>
-    /// Go's <c>checkdead</c>, run by sysmon when the runtime looks idle: if no M runs goroutine code, no goroutine is
-    /// runnable, no timer is pending, no blocking call or foreign await is outstanding, and yet goroutines exist, none of
-    /// them can ever run again. Returns a progress snapshot when that is so (null otherwise); sysmon declares the
-    /// deadlock if the condition still holds with the same snapshot after <see cref="DeadlockGrace"/>.
+    /// Goroutines of this runtime parked in a wait that a cancellation token can end (a channel operation or select
+    /// with a cancellable token). A token can be canceled from anywhere — a timer of the ThreadPool, another thread —
+    /// so such a goroutine is not deadlocked, whatever the rest of the runtime does. Interlocked.
+    /// </summary>
+    private int _cancellableWaits;
+
+    /// <summary>
+    /// Counts a wait of <paramref name="g"/> (null outside goroutines: not counted) that a cancellation can end;
+    /// returns the scheduler to pass <see cref="ExitCancellableWait"/> when the wait is over.
+    /// </summary>
+    internal static Scheduler? EnterCancellableWait(G? g)
+    {
+        if (g is null) return null;
+        var scheduler = g.Runtime.Scheduler;
+        Interlocked.Increment(ref scheduler._cancellableWaits);
+        return scheduler;
+    }
+
+    /// <summary>Ends a wait counted by <see cref="EnterCancellableWait"/>.</summary>
+    internal void ExitCancellableWait() => Interlocked.Decrement(ref _cancellableWaits);
+
+    /// <summary>
+    /// Go's <c>checkdead</c>, run by sysmon when the runtime looks idle. A deadlock candidate needs every runtime of
+    /// the process asleep (<see cref="AllAsleep"/>): this one, because nothing in it can run; the others, because a
+    /// goroutine of another runtime may send on a channel this one waits on (channels are not tied to a runtime).
+    /// Returns a progress snapshot of them all when that is so (null otherwise); sysmon declares the deadlock if the
+    /// condition still holds with the same snapshot after <see cref="DeadlockGrace"/>.
     /// </summary>
     internal (long Progress, List<G> Goroutines)? DeadlockCandidate()
     {
         if (!Runtime.Options.DetectDeadlocks || !Runtime.HasActiveRuns) return null;
-        long progress;
-        lock (_lock)
+        var goroutines = new List<G>();
+        if (!AllAsleep(out long progress, goroutines) || goroutines.Count == 0) return null;
+        foreach (var other in LiveRuntimes.Snapshot())
         {
-            if (!LooksIdle()) return null;
-            int sleeper = Volatile.Read(ref _timerSleeper) is null ? 0 : 1;
-            int running = _liveThreads - _idleMCount - Volatile.Read(ref _lockedIdleMs) - sleeper;
-            if (running > 0) return null;
-            progress = Progress();
-        }
-
-        if (EarliestTimer() != 0) return null;
-
-        var goroutines = Registry.Snapshot();
-        goroutines.RemoveAll(g => g.Exited);
-        if (goroutines.Count == 0) return null;
-        foreach (var g in goroutines)
-        {
-            if (g.Status is GStatus.Runnable or GStatus.Running) return null; // still moving (or in a step we cannot see)
-            if (g.Reason is WaitReason.BlockingCall or WaitReason.IOWait || g.ForeignAwaitsOutstanding > 0) return null;
+            if (other == Runtime) continue;
+            if (!other.Scheduler.AllAsleep(out long otherProgress, null)) return null;
+            progress += otherProgress;
         }
 
         return (progress, goroutines);
+    }
+
+    /// <summary>
+    /// True when nothing in this runtime can ever run again by itself: no M runs goroutine code, no goroutine is
+    /// runnable, no timer is pending, and no goroutine waits in a blocking call, on I/O, on a foreign awaitable or with
+    /// a cancellable token. <paramref name="progress"/> changes whenever anything is scheduled; the parked goroutines
+    /// are added to <paramref name="goroutines"/> when given.
+    /// </summary>
+    private bool AllAsleep(out long progress, List<G>? goroutines)
+    {
+        progress = 0;
+        lock (_lock)
+        {
+            if (!LooksIdle()) return false;
+            int sleeper = Volatile.Read(ref _timerSleeper) is null ? 0 : 1;
+            int running = _liveThreads - _idleMCount - Volatile.Read(ref _lockedIdleMs) - sleeper;
+            if (running > 0) return false;
+            progress = Progress();
+        }
+
+        if (EarliestTimer() != 0 || Volatile.Read(ref _cancellableWaits) != 0) return false;
+        foreach (var g in Registry.Snapshot())
+        {
+            if (g.Exited) continue;
+            if (g.Status is GStatus.Runnable or GStatus.Running) return false; // still moving (or in a step we cannot see)
+            if (g.Reason is WaitReason.BlockingCall or WaitReason.IOWait || g.ForeignAwaitsOutstanding > 0) return false;
+            goroutines?.Add(g);
+        }
+
+        return true;
     }
 
     /// <summary>Sysmon, after the grace period: declare the deadlock if nothing moved.</summary>

@@ -76,8 +76,12 @@ internal sealed partial class Scheduler
             {
                 if (locked.Exited)
                 {
+                    // The goroutine ended without unlocking: as Go does, the thread ends with it. The goroutine may
+                    // have changed its thread's state (thread statics, culture, native state); no other goroutine
+                    // must ever run on it.
                     m.LockedG = null;
-                    break;
+                    ExitLockedM(m);
+                    return;
                 }
 
                 if (!StopLockedM(m)) return;
@@ -85,14 +89,27 @@ internal sealed partial class Scheduler
             }
         }
 
-        if (m.P is not null)
+        // Shutdown: leave the P as SetMaxProcs and the diagnostics expect a P with no M (listed idle, or dead).
+        if (m.P is not null) RetireP(m);
+    }
+
+    /// <summary>The M is leaving its loop for good: hand its P on (Go's <c>handoffp</c> from a terminating M).</summary>
+    private void ExitLockedM(M m)
+    {
+        if (m.HandoffG is { } orphan)
         {
-            lock (_lock)
-            {
-                ReleaseP(m);
-            }
+            m.HandoffG = null;
+            orphan.SetRunnableForQueue();
+            lock (_lock) GlobalQueue.Push(orphan);
+        }
+
+        if (m.P is { } p)
+        {
+            ReleaseP(m);
+            HandOffP(p);
         }
     }
+
 
     /// <summary>Runs one step of <paramref name="g"/>: until it parks, yields or exits (Go's <c>execute</c>).</summary>
     private void Execute(M m, G g, bool inheritTime)

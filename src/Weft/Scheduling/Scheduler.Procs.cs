@@ -67,7 +67,8 @@ internal sealed partial class Scheduler
 
     /// <summary>
     /// Retires the P held by <paramref name="m"/> (SetMaxProcs went below its id): its goroutines go to the global
-    /// queue, its timers to P0, and the M gives it up. Owner only.
+    /// queue, its timers to P0, and the M gives it up. Owner only. Also how an M leaving its loop at shutdown gives up
+    /// its P (listed idle again unless it was retiring).
     /// </summary>
     private void RetireP(M m)
     {
@@ -83,8 +84,10 @@ internal sealed partial class Scheduler
         }
 
         MoveTimersToP0(p);
+        // This M parks next without looking at the global queue again: goroutines there (its orphans, or one it just
+        // queued, a yield or preemption at the end of its last step) need another M.
         Interlocked.MemoryBarrier();
-        if (orphans.Count > 0) WakeP();
+        if (orphans.Count > 0 || GlobalQueue.Count > 0) WakeP();
     }
 
     /// <summary>Caller holds the lock.</summary>
@@ -97,7 +100,7 @@ internal sealed partial class Scheduler
 
     private void MoveTimersToP0(P p)
     {
-        if (p.Timers.Count == 0) return;
+        if (p.Timers.Count == 0 || p == _allp[0]) return;
         long earliest = p.Timers.MoveAllTo(_allp[0].Timers);
         if (earliest != 0) WakeTimerSleeper(earliest);
     }

@@ -177,14 +177,35 @@ internal sealed partial class Scheduler : IRunQueueOverflow
     {
         var m = M.Current;
         if (m is null || m.Scheduler != this || m.HandoffG is not null || joinee.Runtime != Runtime) return;
+        // A locked M runs only its goroutine; a locked joinee runs only on its own M.
+        if (m.LockedG is not null || joinee.HasLockedM) return; // runs only on its own M: leave it to the queue that leads there
         if (EnterOwnP(m, out int section) is not { } p) return;
-        if (joinee.TryClaimToRun())
+        if (ClaimUnlocked(joinee))
         {
             m.HandoffG = joinee;
             p.RunQueue.Forget(joinee, maxScan: 32);
         }
 
         LeaveOwnP(m, section);
+    }
+
+    /// <summary>
+    /// Claims a runnable goroutine to run it out of turn on the current M (a join), unless it is locked to an M: a
+    /// LockOSThread goroutine, or one still on its own thread's stack, returning from a blocking call and waiting for
+    /// a P (<see cref="WaitForPLocked"/>). Such a goroutine may run only on its own M. The lock flag is checked before
+    /// the claim, and again after it in case the goroutine ran, locked itself and became runnable in between; then
+    /// the claim is handed back with a fresh queue entry (run-queue entries are claim tickets: an entry whose claim
+    /// fails is skipped, so a re-queued G needs a new one).
+    /// </summary>
+    private bool ClaimUnlocked(G joinee)
+    {
+        if (joinee.HasLockedM || !joinee.TryClaimToRun()) return false;
+        if (!joinee.HasLockedM) return true;
+        joinee.SetRunnableForQueue();
+        lock (_lock) GlobalQueue.Push(joinee);
+        Interlocked.MemoryBarrier();
+        WakeP();
+        return false;
     }
 
     /// <summary>Deepest nesting of inline joins on one M (each level is a few stack frames).</summary>
@@ -200,10 +221,11 @@ internal sealed partial class Scheduler : IRunQueueOverflow
     {
         var m = M.Current;
         if (m is null || m.Scheduler != this || m.InlineDepth >= MaxInlineJoinDepth) return false;
+        if (m.LockedG is not null) return false; // a locked M runs only its own goroutine (ClaimUnlocked: the joinee's side)
         if (joinee.Runtime != Runtime || joinee.Status != GStatus.Runnable) return false;
         if (!System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack()) return false;
         if (EnterOwnP(m, out int section) is not { } own) return false;
-        bool claimed = joinee.TryClaimToRun();
+        bool claimed = ClaimUnlocked(joinee);
         if (claimed) own.RunQueue.Forget(joinee, maxScan: LocalRunQueue.Capacity);
         LeaveOwnP(m, section);
         if (!claimed) return false;
@@ -451,14 +473,27 @@ internal sealed partial class Scheduler : IRunQueueOverflow
     // ---- timers -------------------------------------------------------------------------------------
 
     /// <summary>
-    /// Adds a timer to the current P's heap (or P0's when called off-P) and makes sure some M will fire it
-    /// (Go's <c>addtimer</c> + <c>wakeNetPoller</c>).
+    /// Adds a timer to the heap of the P the current M owns, or to P0's (never retired) when the caller owns none: a
+    /// plain thread, or an M whose P sysmon retook during a stuck step. The M's <see cref="M.P"/> field alone is not
+    /// proof of ownership (it goes stale at a retake), and a timer added to a P that SetMaxProcs has retired since
+    /// would never fire. Owning the P for the duration of the add means its retirement, which moves its timers to
+    /// P0, comes after. Then makes sure some M will fire it (Go's <c>addtimer</c> + <c>wakeNetPoller</c>).
     /// </summary>
     internal void AddTimer(RuntimeTimer timer, long when)
     {
         var m = M.Current;
-        var p = m is not null && m.Scheduler == this && m.P is { } own ? own : _allp[0];
-        if (p.Timers.Add(timer, when)) WakeTimerSleeper(when);
+        bool first;
+        if (m is not null && m.Scheduler == this && EnterOwnP(m, out int section) is { } own)
+        {
+            first = own.Timers.Add(timer, when);
+            LeaveOwnP(m, section);
+        }
+        else
+        {
+            first = _allp[0].Timers.Add(timer, when);
+        }
+
+        if (first) WakeTimerSleeper(when);
     }
 
     /// <summary>Removes a timer from whatever heap holds it. Returns true if it was pending.</summary>

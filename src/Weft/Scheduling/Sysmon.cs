@@ -118,13 +118,21 @@ internal sealed class Sysmon
                 // Every P idle and no blocking call: nothing to retake until an M takes a P (AcquireP wakes us).
                 if (_scheduler.DeadlockCandidate() is { } candidate)
                 {
-                    _parker.Park(Clock.ToNanoseconds(Scheduler.DeadlockGrace));
+                    // The whole grace, even if the parker holds an earlier wake-up (a Poke, an M taking a P): those
+                    // show as progress, which ConfirmDeadlock compares.
+                    long graceEnd = Clock.Now + Clock.ToNanoseconds(Scheduler.DeadlockGrace);
+                    for (long left; (left = graceEnd - Clock.Now) > 0 && !_stopped && !_scheduler.IsShutdown;) _parker.Park(left);
+                    if (_stopped || _scheduler.IsShutdown) break;
                     _scheduler.ConfirmDeadlock(candidate.Progress);
                     continue;
                 }
 
                 _sleeping = true;
-                if (_scheduler.LooksIdle()) _parker.Park();
+                // While a Run may deadlock, look again now and then: the condition can also begin without any M of
+                // this runtime acting, when the last busy runtime of the process falls asleep.
+                var runtime = _scheduler.Runtime;
+                long sleep = runtime.Options.DetectDeadlocks && runtime.HasActiveRuns ? Clock.ToNanoseconds(Scheduler.DeadlockGrace) : -1;
+                if (_scheduler.LooksIdle()) _parker.Park(sleep);
                 _sleeping = false;
                 idleRounds = 0;
                 continue;
@@ -250,7 +258,7 @@ internal sealed class Sysmon
             return false;
         }
 
-        if (!p.TryTransition(PStatus.Syscall, PStatus.Idle)) return false; // the call returned meanwhile
+        if (!p.TryTransition(PStatus.Syscall, PStatus.Running)) return false; // the call returned meanwhile; else ours, in transit
         SyscallRetakes++;
         _scheduler.HandOffP(p);
         return true;

@@ -23,19 +23,22 @@ internal sealed class TimerHeap
     /// <summary>Adds <paramref name="timer"/> due at <paramref name="when"/>. Returns true when it became the earliest.</summary>
     public bool Add(RuntimeTimer timer, long when)
     {
-        lock (_lock)
-        {
-            Debug.Assert(timer.Heap is null, "TimerHeap.Add: timer already in a heap");
-            timer.When = when;
-            if (_count == _heap.Length) Array.Resize(ref _heap, _count * 2);
-            timer.HeapIndex = _count;
-            _heap[_count] = timer;
-            _count++;
-            timer.Heap = this;
-            SiftUp(timer.HeapIndex);
-            UpdateNext();
-            return _heap[0] == timer;
-        }
+        lock (_lock) return AddLocked(timer, when);
+    }
+
+    /// <summary>Caller holds the lock.</summary>
+    private bool AddLocked(RuntimeTimer timer, long when)
+    {
+        Debug.Assert(timer.Heap is null, "TimerHeap.Add: timer already in a heap");
+        timer.When = when;
+        if (_count == _heap.Length) Array.Resize(ref _heap, _count * 2);
+        timer.HeapIndex = _count;
+        _heap[_count] = timer;
+        _count++;
+        timer.Heap = this;
+        SiftUp(timer.HeapIndex);
+        UpdateNext();
+        return _heap[0] == timer;
     }
 
     /// <summary>Removes <paramref name="timer"/> if it is still in this heap. Returns true if it was removed.</summary>
@@ -71,31 +74,32 @@ internal sealed class TimerHeap
         return n;
     }
 
-    /// <summary>Moves every timer to <paramref name="destination"/> (a P being retired). Returns the earliest moved.</summary>
+    /// <summary>
+    /// Moves every timer to <paramref name="destination"/> (a P being retired moves its timers to P0). Returns the
+    /// earliest moved. Both heaps are locked for the whole move, so a timer is always in one heap or the other: a
+    /// Stop or Reset racing the move never finds it in neither and mistakes a pending timer for a fired one. Lock
+    /// order: the retired P's heap, then P0's (P0 is never retired, so never a source).
+    /// </summary>
     public long MoveAllTo(TimerHeap destination)
     {
-        List<RuntimeTimer> moved;
+        Debug.Assert(destination != this, "TimerHeap.MoveAllTo: moving a heap into itself");
+        long earliest = 0;
         lock (_lock)
         {
-            moved = new List<RuntimeTimer>(_count);
-            for (int i = 0; i < _count; i++)
+            lock (destination._lock)
             {
-                var t = _heap[i];
-                t.Heap = null;
-                t.HeapIndex = -1;
-                moved.Add(t);
-                _heap[i] = null!;
+                for (int i = 0; i < _count; i++)
+                {
+                    var t = _heap[i];
+                    _heap[i] = null!;
+                    t.Heap = null;
+                    destination.AddLocked(t, t.When);
+                    if (earliest == 0 || t.When < earliest) earliest = t.When;
+                }
+
+                _count = 0;
+                UpdateNext();
             }
-
-            _count = 0;
-            UpdateNext();
-        }
-
-        long earliest = 0;
-        foreach (var t in moved)
-        {
-            destination.Add(t, t.When);
-            if (earliest == 0 || t.When < earliest) earliest = t.When;
         }
 
         return earliest;

@@ -104,4 +104,110 @@ public class DeadlockTests
         for (int i = text.IndexOf(what, StringComparison.Ordinal); i >= 0; i = text.IndexOf(what, i + 1, StringComparison.Ordinal)) n++;
         return n;
     }
+
+    // ---- no false positives (issue 17, bug 9) ------------------------------------------------------
+
+    /// <summary>
+    /// Goroutines waiting on receives and selects whose tokens cancel after 0–2 ms: the cancellation comes from a
+    /// ThreadPool timer, outside the runtime. Sysmon's grace wait used to return at once when its parker held an
+    /// earlier wake-up, and the waits were reported as a deadlock in about half the runs.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void CancellableWaits_CanceledFromOutside_AreNotADeadlock(int procs)
+    {
+        using var rt = new TestRuntime(procs);
+        for (int round = 0; round < 10; round++)
+        {
+            int canceled = rt.Run(async () =>
+            {
+                var silent = new Chan<int>();
+                var done = new Chan<bool>(8);
+                int n = 0;
+                for (int i = 0; i < 8; i++)
+                {
+                    int id = i;
+                    Go.Start(async () =>
+                    {
+                        using var cts = new CancellationTokenSource();
+                        cts.CancelAfter(id % 3);
+                        try
+                        {
+                            if (id % 2 == 0) await silent.ReceiveAsync(cts.Token);
+                            else await Select.Of(cts.Token, Select.Receive(silent));
+                        }
+                        catch (OperationCanceledException)
+                        {
+                            Interlocked.Increment(ref n);
+                        }
+
+                        await done.SendAsync(true);
+                    });
+                }
+
+                for (int i = 0; i < 8; i++) await done.ReceiveAsync();
+                return n;
+            });
+            Assert.Equal(8, canceled);
+        }
+    }
+
+    /// <summary>A lone receive whose token cancels after a second (well past the grace) is not a deadlock.</summary>
+    [Fact]
+    public void LoneReceive_WithTokenCanceledAfterTheGrace_IsNotADeadlock()
+    {
+        using var rt = new TestRuntime(2);
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        Assert.Throws<OperationCanceledException>(() => rt.Run(async () => { await new Chan<int>().ReceiveAsync(cts.Token); }));
+    }
+
+    /// <summary>Goroutines of two runtimes talking over channels: neither is deadlocked while the other works.</summary>
+    [Fact]
+    public void TwoRuntimesTalkingOverChannels_AreNotADeadlock()
+    {
+        using var a = new TestRuntime(1);
+        using var b = new TestRuntime(1);
+        var ping = new Chan<int>();
+        var pong = new Chan<int>();
+        var server = b.Runtime.RunAsync(async () =>
+        {
+            for (int i = 0; i < 5; i++)
+            {
+                int v = await ping.ReceiveAsync();
+                await Go.Sleep(150); // longer than the grace: runtime a has nothing to do meanwhile
+                await pong.SendAsync(v + 1);
+            }
+        });
+        int last = a.Run(async () =>
+        {
+            int v = 0;
+            for (int i = 0; i < 5; i++)
+            {
+                await ping.SendAsync(v);
+                v = await pong.ReceiveAsync();
+            }
+
+            return v;
+        });
+        Assert.Equal(5, last);
+        TestRuntime.WaitWithHangGuard(server);
+        server.GetAwaiter().GetResult();
+    }
+
+    /// <summary>A real deadlock beside a cancellable wait that ends is still reported once the wait is over.</summary>
+    [Fact]
+    public void RealDeadlock_AfterACancellableWaitEnds_IsStillReported()
+    {
+        using var rt = new TestRuntime(2);
+        var ex = Assert.Throws<DeadlockException>(() => rt.Run(async () =>
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(20));
+            try { await new Chan<int>().ReceiveAsync(cts.Token); } catch (OperationCanceledException) { }
+            await new Chan<int>().ReceiveAsync(); // nobody will ever send
+        }));
+        Assert.StartsWith(DeadlockException.Headline, ex.Message);
+        rt.IgnoreLeaks();
+    }
 }

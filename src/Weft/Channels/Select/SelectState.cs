@@ -57,6 +57,9 @@ internal sealed class SelectState
 
     internal CancellationTokenRegistration Registration;
 
+    /// <summary>The runtime counting this parked select as wakeable from outside (a cancellable token), or null.</summary>
+    private Scheduling.Scheduler? _countedWait;
+
     /// <summary>
     /// 1 once <see cref="Registration"/> is assigned. The registration is made only after every case is enqueued
     /// (so a cancellation can only race with wakers, through <see cref="Done"/>), which means the goroutine can
@@ -274,6 +277,7 @@ internal sealed class SelectState
     private void Register(CancellationToken token)
     {
         if (!token.CanBeCanceled) return;
+        _countedWait = Scheduler.EnterCancellableWait(_goroutine);
         Registration = token.UnsafeRegister(static s => ((SelectState)s!).Cancel(), this);
         Volatile.Write(ref _registered, 1);
     }
@@ -310,6 +314,8 @@ internal sealed class SelectState
         }
 
         Registration.Dispose(); // waits for a running callback; none can start afterwards
+        _countedWait?.ExitCancellableWait();
+        _countedWait = null;
         if (!CompletedWhileParking && Count > 0)
         {
             PrepareLockOrder();
