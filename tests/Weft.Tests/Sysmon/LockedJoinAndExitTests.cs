@@ -87,7 +87,7 @@ public sealed class LockedJoinAndExitTests
     public void GoroutineExitingWhileLocked_ItsThreadRunsNoOtherGoroutine(int procs)
     {
         using var rt = new TestRuntime(procs);
-        var lockedThreads = new System.Collections.Concurrent.ConcurrentDictionary<int, bool>();
+        var lockedThreads = new System.Collections.Concurrent.ConcurrentDictionary<Thread, bool>(); // by reference: managed thread ids are reused
         int reused = 0;
         rt.Run(async () =>
         {
@@ -97,7 +97,7 @@ public sealed class LockedJoinAndExitTests
                 {
                     Go.LockOSThread();
                     t_mark = "locked goroutine's state";
-                    lockedThreads[Environment.CurrentManagedThreadId] = true;
+                    lockedThreads[Thread.CurrentThread] = true;
                     await Go.Yield();
                     // Exits without UnlockOSThread.
                 });
@@ -109,7 +109,7 @@ public sealed class LockedJoinAndExitTests
                     {
                         for (int k = 0; k < 3; k++)
                         {
-                            if (t_mark is not null || lockedThreads.ContainsKey(Environment.CurrentManagedThreadId)) Interlocked.Increment(ref reused);
+                            if (t_mark is not null || lockedThreads.ContainsKey(Thread.CurrentThread)) Interlocked.Increment(ref reused);
                             await Go.Yield();
                         }
                     });
@@ -119,8 +119,9 @@ public sealed class LockedJoinAndExitTests
             }
         });
         Assert.Equal(0, reused);
-        foreach (var id in lockedThreads.Keys)
-            Assert.DoesNotContain(rt.Runtime.Scheduler.SnapshotMs(), m => m.Thread!.ManagedThreadId == id);
+        // Each locked thread ends (it leaves the runtime's M list a moment after its goroutine's handle completes).
+        Assert.True(SpinWait.SpinUntil(() => !rt.Runtime.Scheduler.SnapshotMs().Any(m => lockedThreads.ContainsKey(m.Thread!)),
+            TestRuntime.HangGuard), "a thread whose goroutine exited locked is still one of the runtime's Ms");
     }
 
     [ThreadStatic] private static string? t_mark;
