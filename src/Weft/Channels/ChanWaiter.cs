@@ -51,9 +51,7 @@ internal sealed class ChanWaiter<T> : TypedWaiter<T>, IChanWaiter
     {
         if (Goroutine is { } g)
         {
-            Frame = frame is not null && frame.Owner == g
-                ? frame
-                : new CallbackFrame(g, static c => ((Action)c!)(), continuation);
+            Frame = Park.FrameOf(g, frame, continuation);
         }
         else if (frame is not null)
         {
@@ -76,7 +74,7 @@ internal sealed class ChanWaiter<T> : TypedWaiter<T>, IChanWaiter
     {
         if (Goroutine is { } g)
         {
-            g.Ready(Frame!);
+            Park.Ready(g, Frame!);
             return;
         }
 

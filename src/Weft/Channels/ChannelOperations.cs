@@ -98,7 +98,7 @@ internal struct ReceiveOperation<T>
                 var g = (G)_waiter!;
                 bool ok = g.Success;
                 var value = ok ? ElemSlot<T>.Take(g) : default!;
-                g.WaiterInUse = false;
+                Park.ReleaseEmbeddedWaiter(g);
                 return (value, ok);
             }
 
@@ -183,7 +183,7 @@ internal struct SendOperation<T>
             {
                 var g = (G)_waiter!;
                 bool ok = g.Success;
-                g.WaiterInUse = false;
+                Park.ReleaseEmbeddedWaiter(g);
                 if (!ok) throw new ChannelClosedException();
                 return;
             }
@@ -214,7 +214,7 @@ internal static class ChannelParking
     public static Waiter ChooseWaiter<T>(ChanWaiter<T>? cancellable, bool isSend, out OperationMode mode)
     {
         var g = G.Current;
-        if (cancellable is null && g is not null && ElemSlot<T>.FitsInline && !g.WaiterInUse)
+        if (cancellable is null && g is not null && ElemSlot<T>.FitsInline && Park.EmbeddedWaiterFree(g))
         {
             mode = OperationMode.OnGoroutine;
             return g;
@@ -254,21 +254,13 @@ internal static class ChannelParking
         if (mode == OperationMode.DonePreempted)
         {
             var preempted = (G)waiter;
-            Yield.AfterStep(preempted, GoFrame.TakeSuspending(continuation, preempted), continuation);
+            Park.Yield(preempted, GoFrame.TakeSuspending(continuation, preempted), continuation);
             return null;
         }
 
         if (mode == OperationMode.OnGoroutine)
         {
-            var g = (G)waiter;
-            var frame = GoFrame.TakeSuspending(continuation, g);
-            var parked = frame is not null && frame.Owner == g
-                ? frame
-                : new CallbackFrame(g, static c => ((Action)c!)(), continuation);
-            g.Frame = parked;
-            g.NotePark(parked, reason);
-            g.WaiterInUse = true;
-            return g;
+            return Park.UseEmbeddedWaiter((G)waiter, continuation, reason);
         }
 
         var dedicated = (IChanWaiter)waiter;

@@ -36,7 +36,7 @@ public readonly struct YieldAwaiter : ICriticalNotifyCompletion, IGoAwaiter
         var frame = GoFrame.TakeSuspending(continuation, g);
         if (g is not null && (frame is null || frame.Owner == g))
         {
-            Scheduling.Yield.AfterStep(g, frame, continuation);
+            Park.Yield(g, frame, continuation);
             return;
         }
 

@@ -86,7 +86,7 @@ internal abstract class GoFrame : IThreadPoolWorkItem, IValueTaskSource
             // through its goroutine's Frame field (no thread-static access) unless that field is busy with an
             // operation in flight (un-awaited GoTask calls), then through a thread static, as outside goroutines.
             var owner = Owner;
-            if (owner is not null && !owner.WaiterInUse)
+            if (owner is not null && Scheduling.Park.EmbeddedWaiterFree(owner))
             {
                 owner.Frame = this;
                 awaiter.UnsafeOnCompleted(ParkToken);
@@ -133,7 +133,7 @@ internal abstract class GoFrame : IThreadPoolWorkItem, IValueTaskSource
     {
         if (!ReferenceEquals(continuation, ParkToken)) return null;
         GoFrame? frame;
-        if (current is not null && !current.WaiterInUse)
+        if (current is not null && Scheduling.Park.EmbeddedWaiterFree(current))
         {
             frame = current.Frame; // see AwaitUnsafe
         }

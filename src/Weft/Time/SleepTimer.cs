@@ -16,6 +16,6 @@ internal sealed class SleepTimer(G g) : Timers.RuntimeTimer
     {
         var frame = Frame!;
         Volatile.Write(ref Frame, null); // release: the read above happens before the owner can see the timer free
-        g.Ready(frame);
+        Park.Ready(g, frame);
     }
 }

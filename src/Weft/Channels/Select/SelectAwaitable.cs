@@ -90,7 +90,7 @@ public struct SelectAwaiter : ICriticalNotifyCompletion, IGoAwaiter
     {
         if (_preempted is { } g)
         {
-            Yield.AfterStep(g, GoFrame.TakeSuspending(continuation, g), continuation);
+            Park.Yield(g, GoFrame.TakeSuspending(continuation, g), continuation);
             return;
         }
 

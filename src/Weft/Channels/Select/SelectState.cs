@@ -202,8 +202,7 @@ internal sealed class SelectState
         if (g is not null)
         {
             _goroutine = g;
-            _frame = frame is not null && frame.Owner == g ? frame : new CallbackFrame(g, static c => ((Action)c!)(), continuation);
-            g.NotePark(_frame, Count == 0 ? WaitReason.SelectNoCases : WaitReason.Select);
+            _frame = Scheduling.Park.Begin(g, frame, continuation, Count == 0 ? WaitReason.SelectNoCases : WaitReason.Select);
         }
         else if (frame is not null)
         {
@@ -287,7 +286,7 @@ internal sealed class SelectState
     {
         if (_goroutine is { } g)
         {
-            g.Ready(_frame!);
+            Scheduling.Park.Ready(g, _frame!);
             return;
         }
 
