@@ -458,35 +458,3 @@ internal interface ISpawnedBody
     /// <summary>Runs the body on <paramref name="g"/> and registers its root frame.</summary>
     void Run(G g);
 }
-
-/// <summary>A frame that runs one callback on a goroutine's strand (SynchronizationContext posts, task completions).</summary>
-internal sealed class CallbackFrame : GoVoidFrame
-{
-    private readonly SendOrPostCallback _callback;
-    private readonly object? _state;
-
-    internal CallbackFrame(G owner, SendOrPostCallback callback, object? state)
-    {
-        Owner = owner;
-        _callback = callback;
-        _state = state;
-    }
-
-    internal override void MoveNextCore() => _callback(_state);
-
-    internal override Type StateMachineType => _callback.Method.DeclaringType ?? typeof(CallbackFrame);
-}
-
-/// <summary>
-/// The SynchronizationContext a goroutine with a <c>Func&lt;Task&gt;</c> body runs under: ordinary awaits post their
-/// continuations here, and they run on the same goroutine, on Weft's scheduler.
-/// </summary>
-internal sealed class GoSynchronizationContext(G g) : SynchronizationContext
-{
-    public override void Post(SendOrPostCallback d, object? state) => new CallbackFrame(g, d, state).Wake();
-
-    public override void Send(SendOrPostCallback d, object? state) =>
-        throw new NotSupportedException("Weft: synchronous Send to a goroutine would block an M; use Post.");
-
-    public override SynchronizationContext CreateCopy() => this;
-}
