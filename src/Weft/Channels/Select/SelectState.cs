@@ -4,8 +4,8 @@ using Weft.Tasks;
 namespace Weft.Channels;
 
 /// <summary>
-/// One select in progress (Go's <c>selectgo</c>): its cases as waiters, the poll and lock orders, the single "won"
-/// flag, and who to wake. Reused: each goroutine (and each thread outside goroutines) keeps one, so a select with
+/// One select in progress (Go's <c>selectgo</c>): its cases as waiters, the poll and lock orders, the one word that
+/// says how it ended (<see cref="End"/>), and who to wake. Reused: each goroutine (and each thread outside goroutines) keeps one, so a select with
 /// up to eight cases allocates nothing per call.
 /// </summary>
 /// <remarks>
@@ -14,7 +14,7 @@ namespace Weft.Channels;
 /// <item>Lock every distinct channel in one global order (<see cref="ISelectableChan.Id"/>).</item>
 /// <item>Poll the cases in a fresh random order; the first ready one runs (uniform choice among ready cases).</item>
 /// <item>None ready: enqueue a waiter on every channel, unlock, park. The first waker to claim a case
-///   (<see cref="Done"/> 0 → 1) records it in <see cref="Winner"/> and wakes the select.</item>
+///   (<see cref="TryEnd"/>: the only way a select ends) records it in <see cref="Winner"/> and wakes the select.</item>
 /// <item>On wake-up: lock again and withdraw the waiters of every other case.</item>
 /// </list>
 /// A case may name the same channel as another (locked once) or a nil channel (skipped; never ready).
@@ -35,25 +35,35 @@ internal sealed class SelectState
     /// <summary>Number of cases loaded.</summary>
     internal int Count;
 
-    /// <summary>0 while the select waits; 1 once a case (or a cancellation) won. CAS only.</summary>
-    internal int Done;
+    /// <summary>How the select ended (<see cref="SelectEnd"/>); Pending while it waits. Moved on only by <see cref="TryEnd"/>.</summary>
+    private int _end;
 
-    /// <summary>The winning case, written by the claimer right after winning <see cref="Done"/>.</summary>
+    /// <summary>The winning case (or -1), written by the winner of <see cref="TryEnd"/> right after winning.</summary>
     internal int Winner = -1;
 
     /// <summary>True while a select uses this state (from Load to GetResult).</summary>
     internal volatile bool InUse;
 
-    /// <summary>The case completed while parking (re-poll), with its outcome in <see cref="ImmediateOutcome"/>.</summary>
-    internal bool CompletedWhileParking;
-
+    /// <summary>With <see cref="SelectEnd.ReadyAtPark"/>: the outcome of the case the final poll completed.</summary>
     internal SelectOutcome ImmediateOutcome;
 
-    /// <summary>With <see cref="CompletedWhileParking"/>: the final poll chose a send case whose channel is closed.</summary>
-    internal bool ClosedSendWhileParking;
+    /// <summary>How the select ended, or Pending. Any thread (racy until the wake-up; exact after it).</summary>
+    internal SelectEnd End => (SelectEnd)Volatile.Read(ref _end);
 
-    /// <summary>Set when a cancellation won the select.</summary>
-    internal bool Canceled;
+    /// <summary>
+    /// The single "who won" rule (Go's <c>selectDone</c>): the first of the wakers, the final poll at park time and a
+    /// cancellation to move the select out of Pending wins; everyone else loses and leaves it alone (a case of a
+    /// select that has ended is a stale entry that wakers skip). The winner then records <see cref="Winner"/>.
+    /// </summary>
+    internal bool TryEnd(SelectEnd how, int winner)
+    {
+        if (Interlocked.CompareExchange(ref _end, (int)how, (int)SelectEnd.Pending) != (int)SelectEnd.Pending) return false;
+        Winner = winner;
+        return true;
+    }
+
+    /// <summary>True when the select ended during <see cref="Park"/> (no case was left enqueued anywhere).</summary>
+    private bool EndedWhileParking => End is SelectEnd.ReadyAtPark or SelectEnd.ClosedSendAtPark;
 
     internal CancellationTokenRegistration Registration;
 
@@ -62,7 +72,7 @@ internal sealed class SelectState
 
     /// <summary>
     /// 1 once <see cref="Registration"/> is assigned. The registration is made only after every case is enqueued
-    /// (so a cancellation can only race with wakers, through <see cref="Done"/>), which means the goroutine can
+    /// (so a cancellation can only race with wakers, through <see cref="TryEnd"/>), which means the goroutine can
     /// wake before the parking thread has stored it; <see cref="Finish"/> waits for this flag before disposing it,
     /// so no callback of this select can run once the state is reused.
     /// </summary>
@@ -106,12 +116,9 @@ internal sealed class SelectState
         }
 
         Count = count;
-        Done = 0;
+        _end = (int)SelectEnd.Pending;
         Winner = -1;
-        CompletedWhileParking = false;
-        ClosedSendWhileParking = false;
         ImmediateOutcome = default;
-        Canceled = false;
         _registered = 0;
         _goroutine = null;
         _frame = null;
@@ -231,9 +238,7 @@ internal sealed class SelectState
             // A send case's channel was closed since the first poll (IsCompleted). Poll has unlocked everything.
             // Complete through GetResult, like any other outcome: an exception thrown out of OnCompleted would escape
             // into the awaiting builder (for Task-based callers, an unhandled exception on the ThreadPool).
-            Done = 1;
-            ClosedSendWhileParking = true;
-            CompletedWhileParking = true;
+            TryEnd(SelectEnd.ClosedSendAtPark, -1); // nothing is enqueued and no token registered yet: nobody races
             Wake();
             return;
         }
@@ -241,13 +246,8 @@ internal sealed class SelectState
         if (winner >= 0)
         {
             // Ready after all: complete as if a waker had claimed the case.
-            if (Interlocked.CompareExchange(ref Done, 1, 0) == 0)
-            {
-                Winner = winner;
-                ImmediateOutcome = outcome;
-                CompletedWhileParking = true;
-                Wake();
-            }
+            ImmediateOutcome = outcome;
+            if (TryEnd(SelectEnd.ReadyAtPark, winner)) Wake();
 
             return;
         }
@@ -296,9 +296,7 @@ internal sealed class SelectState
 
     private void Cancel()
     {
-        if (Interlocked.CompareExchange(ref Done, 1, 0) != 0) return;
-        Canceled = true;
-        Wake();
+        if (TryEnd(SelectEnd.Canceled, -1)) Wake();
     }
 
     // ---- pass 3: wake-up --------------------------------------------------------------------------------
@@ -306,7 +304,8 @@ internal sealed class SelectState
     /// <summary>After the wake-up: withdraws the other cases and produces the result.</summary>
     internal SelectResult Finish(CancellationToken token)
     {
-        if (token.CanBeCanceled && !CompletedWhileParking)
+        var end = End;
+        if (token.CanBeCanceled && !EndedWhileParking)
         {
             var spin = new SpinWait();
             while (Volatile.Read(ref _registered) == 0) spin.SpinOnce(sleep1Threshold: -1);
@@ -315,7 +314,7 @@ internal sealed class SelectState
         Registration.Dispose(); // waits for a running callback; none can start afterwards
         _countedWait?.ExitCancellableWait();
         _countedWait = null;
-        if (!CompletedWhileParking && Count > 0)
+        if (!EndedWhileParking && Count > 0)
         {
             PrepareLockOrder();
             LockAll();
@@ -337,10 +336,14 @@ internal sealed class SelectState
 
         try
         {
-            if (Canceled) throw new OperationCanceledException(token);
             int winner = Winner;
-            if (ClosedSendWhileParking) throw new ChannelClosedException();
-            if (CompletedWhileParking) return new SelectResult(winner, ImmediateOutcome);
+            switch (end)
+            {
+                case SelectEnd.Canceled: throw new OperationCanceledException(token);
+                case SelectEnd.ClosedSendAtPark: throw new ChannelClosedException();
+                case SelectEnd.ReadyAtPark: return new SelectResult(winner, ImmediateOutcome);
+            }
+
             var node = Nodes[winner];
             var outcome = default(SelectOutcome);
             if (node.IsSend)

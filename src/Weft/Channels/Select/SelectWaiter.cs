@@ -4,7 +4,7 @@ namespace Weft.Channels;
 
 /// <summary>
 /// One case of a select while it waits: a waiter on one channel's queue. All cases of one select share a
-/// <see cref="SelectState"/>, whose <see cref="SelectState.Done"/> flag is the single "won" bit: the first case to be
+/// <see cref="SelectState"/>, whose <see cref="SelectState.TryEnd"/> is the single "who won" rule: the first case to be
 /// claimed wins, and every other case becomes a stale entry that wakers skip (Go's <c>selectDone</c>).
 /// </summary>
 internal sealed class SelectWaiter : Waiter
@@ -38,14 +38,9 @@ internal sealed class SelectWaiter : Waiter
         IsSend = send;
     }
 
-    internal override bool TryClaim()
-    {
-        if (Interlocked.CompareExchange(ref State.Done, 1, 0) != 0) return false;
-        State.Winner = CaseIndex;
-        return true;
-    }
+    internal override bool TryClaim() => State.TryEnd(SelectEnd.CaseWon, CaseIndex);
 
-    internal override bool CanClaim => Volatile.Read(ref State.Done) == 0;
+    internal override bool CanClaim => State.End == SelectEnd.Pending;
 
     internal override void Wake() => State.Wake();
 }
