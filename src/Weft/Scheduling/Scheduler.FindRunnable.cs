@@ -144,8 +144,7 @@ internal sealed partial class Scheduler
     /// </summary>
     private void ResetSpinning(M m)
     {
-        m.Spinning = false;
-        DecrementSpinning();
+        StopSpinning(m);
         WakeP();
     }
 
@@ -168,8 +167,7 @@ internal sealed partial class Scheduler
             // must be able to wake an M for the orphaned goroutines.
             if (m.Spinning)
             {
-                m.Spinning = false;
-                DecrementSpinning();
+                StopSpinning(m);
             }
 
             RetireP(m);
@@ -222,8 +220,7 @@ internal sealed partial class Scheduler
         {
             if (!m.Spinning)
             {
-                m.Spinning = true;
-                Interlocked.Increment(ref _spinning);
+                StartSpinning(m);
             }
 
             if (now == 0)
@@ -268,14 +265,12 @@ internal sealed partial class Scheduler
         if (wasSpinning)
         {
             // Drop the spinning count, then look again: a submitter that saw us spinning did not wake anyone.
-            m.Spinning = false;
-            DecrementSpinning(); // full fence before the re-checks below
+            StopSpinning(m); // full fence before the re-checks below
             var idle = CheckRunQueuesNoP();
             if (idle is not null)
             {
                 AcquireP(m, idle);
-                m.Spinning = true;
-                Interlocked.Increment(ref _spinning);
+                StartSpinning(m);
                 goto top;
             }
         }
@@ -336,8 +331,7 @@ internal sealed partial class Scheduler
         AcquireP(m, p);
         if (spin)
         {
-            m.Spinning = true;
-            Interlocked.Increment(ref _spinning);
+            StartSpinning(m);
         }
 
         return true;

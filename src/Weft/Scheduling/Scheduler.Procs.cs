@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Weft.Scheduling;
 
 internal sealed partial class Scheduler
@@ -93,6 +95,7 @@ internal sealed partial class Scheduler
     /// <summary>Caller holds the lock.</summary>
     private void MarkDead(P p)
     {
+        Debug.Assert(Monitor.IsEntered(_lock), "Scheduler.MarkDead: lock not held");
         p.Retiring = false;
         p.Status = PStatus.Dead;
         p.M = null;
@@ -108,6 +111,7 @@ internal sealed partial class Scheduler
     /// <summary>Unlinks an idle P from the idle stack. Caller holds the lock.</summary>
     private void RemoveIdleP(P target)
     {
+        Debug.Assert(Monitor.IsEntered(_lock), "Scheduler.RemoveIdleP: lock not held");
         P? previous = null;
         for (var p = _idlePs; p is not null; previous = p, p = p.IdleLink)
         {

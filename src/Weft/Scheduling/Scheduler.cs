@@ -75,10 +75,13 @@ internal sealed partial class Scheduler : IRunQueueOverflow
     {
         Runtime = runtime;
         _allp = new P[maxProcs];
-        for (int i = 0; i < maxProcs; i++)
+        lock (_lock)
         {
-            _allp[i] = new P(i);
-            PIdlePut(_allp[i]);
+            for (int i = 0; i < maxProcs; i++)
+            {
+                _allp[i] = new P(i);
+                PIdlePut(_allp[i]);
+            }
         }
 
         _maxProcs = maxProcs;
@@ -375,10 +378,33 @@ internal sealed partial class Scheduler : IRunQueueOverflow
             throw new InvalidOperationException("Scheduler: negative spinning count");
     }
 
+    /// <summary>
+    /// <paramref name="m"/> starts looking for work (counted in <see cref="_spinning"/>, which <see cref="WakeP"/> reads:
+    /// while an M spins, submitters wake nobody).
+    /// </summary>
+    private void StartSpinning(M m)
+    {
+        Debug.Assert(!m.Spinning, "Scheduler.StartSpinning: M already spinning");
+        m.Spinning = true;
+        Interlocked.Increment(ref _spinning);
+    }
+
+    /// <summary>
+    /// <paramref name="m"/> stops looking for work, found or not. The decrement is a full fence: an M that found nothing
+    /// re-checks every queue after it (see the class remarks), so work submitted while it was counted is not lost.
+    /// </summary>
+    private void StopSpinning(M m)
+    {
+        Debug.Assert(m.Spinning, "Scheduler.StopSpinning: M not spinning");
+        m.Spinning = false;
+        DecrementSpinning();
+    }
+
     // ---- P and M lists (caller holds the lock) --------------------------------------------------------
 
     private void PIdlePut(P p)
     {
+        Debug.Assert(Monitor.IsEntered(_lock), "Scheduler: idle lists need the scheduler lock");
         Debug.Assert(p.RunQueue.IsEmpty, "Scheduler.PIdlePut: P with a non-empty run queue");
         p.Status = PStatus.Idle;
         p.M = null;
@@ -389,6 +415,7 @@ internal sealed partial class Scheduler : IRunQueueOverflow
 
     private P? PIdleGet()
     {
+        Debug.Assert(Monitor.IsEntered(_lock), "Scheduler: idle lists need the scheduler lock");
         var p = _idlePs;
         if (p is null) return null;
         _idlePs = p.IdleLink;
@@ -400,6 +427,7 @@ internal sealed partial class Scheduler : IRunQueueOverflow
 
     private M? MIdleGet()
     {
+        Debug.Assert(Monitor.IsEntered(_lock), "Scheduler: idle lists need the scheduler lock");
         var m = _idleMs;
         if (m is null) return null;
         _idleMs = m.IdleLink;
