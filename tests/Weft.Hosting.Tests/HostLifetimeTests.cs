@@ -163,12 +163,15 @@ public sealed class HostLifetimeTests
         return (builder.Build(), log, probe);
     }
 
-    [Fact]
-    public async Task TheRuntimeStartsAndStopsWithTheHost_AndServicesSeeTheStopToken()
+    public static TheoryData<int> Procs => new() { 1, 2, 4 };
+
+    [Theory]
+    [MemberData(nameof(Procs))]
+    public async Task TheRuntimeStartsAndStopsWithTheHost_AndServicesSeeTheStopToken(int maxProcs)
     {
         var (host, log, probe) = Build<Ticker>(o =>
         {
-            o.MaxProcs = 2;
+            o.MaxProcs = maxProcs;
             o.Name = "host-test";
         });
         using (host)
@@ -179,22 +182,23 @@ public sealed class HostLifetimeTests
             Assert.Same(runtime, probe.Runtime);
             Assert.Same(runtime, host.Services.GetRequiredService<WeftHost>().Runtime);
             Assert.True(probe.GoroutineId > 0);
-            Assert.Equal(2, runtime.MaxProcs);
+            Assert.Equal(maxProcs, runtime.MaxProcs);
 
             await host.StopAsync().WaitAsync(Guard);
             Assert.True(await probe.StoppedCleanly.Task.WaitAsync(Guard) >= 3);
             Assert.Equal(0, runtime.NumGoroutine);
             Assert.Throws<ObjectDisposedException>(() => runtime.Start(() => { }));
-            Assert.Contains(log.Entries, e => e.Message == "Weft runtime 'host-test' started with 2 procs");
+            Assert.Contains(log.Entries, e => e.Message == $"Weft runtime 'host-test' started with {maxProcs} procs");
             Assert.Contains(log.Entries, e => e.Message == "Weft runtime 'host-test' stopped");
             Assert.DoesNotContain(log.Entries, e => e.Level >= LogLevel.Warning);
         }
     }
 
-    [Fact]
-    public async Task TheRootTokenIsCancelledBeforeAnyServiceStops_SoAServiceWaitingOnAnotherStopsToo()
+    [Theory]
+    [MemberData(nameof(Procs))]
+    public async Task TheRootTokenIsCancelledBeforeAnyServiceStops_SoAServiceWaitingOnAnotherStopsToo(int maxProcs)
     {
-        var (host, log, probe) = Build(_ => { }, s => s.AddSingleton<Queue>().AddGoroutine<Source>().AddGoroutine<Drain>());
+        var (host, log, probe) = Build(o => o.MaxProcs = maxProcs, s => s.AddSingleton<Queue>().AddGoroutine<Source>().AddGoroutine<Drain>());
         using (host)
         {
             await host.StartAsync().WaitAsync(Guard);

@@ -63,6 +63,9 @@ public sealed class ConsumerProjectTests
             var build = Dotnet(dir, "build", "-c", "Release", "--disable-build-servers", "-nodeReuse:false", "-p:UseSharedCompilation=false");
             Assert.True(build.ExitCode == 0, "dotnet build failed:\n" + build.Output);
             Assert.Matches(@"Mistake\.cs\(\d+,\d+\): warning WEFT001", build.Output);
+            // The analyzers loaded and ran cleanly: no load failure (CS8032/CS8034) and no analyzer crash (AD0001).
+            Assert.DoesNotMatch(@"warning (CS8032|CS8034|AD0001)", build.Output);
+            Assert.DoesNotMatch(@"Program\.cs\(\d+,\d+\): warning", build.Output); // the README example is clean
 
             var run = Dotnet(dir, Path.Combine(dir, "bin", "Release", "net10.0", "Consumer.dll"));
             Assert.True(run.ExitCode == 0, "the example failed:\n" + run.Output);
