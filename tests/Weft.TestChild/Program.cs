@@ -44,7 +44,9 @@ static int PanicTask()
 {
     Go.Start((Func<Task>)(async () =>
     {
+#pragma warning disable WEFT002 // the point of this case: a panic after a foreign (Task) await
         await Task.Delay(1);
+#pragma warning restore WEFT002
         Thrower.Throw("boom from a Task goroutine");
     }));
     return WaitForPanic();
@@ -85,7 +87,9 @@ static int PrintMaxProcs()
 static int ThreadCap()
 {
     var runtime = new GoRuntime(new GoOptions { MaxProcs = 2, MaxThreads = 1 });
+#pragma warning disable WEFT001 // each goroutine must hold a thread to exceed the cap
     for (int i = 0; i < 2; i++) runtime.Start(() => Thread.Sleep(TimeSpan.FromSeconds(5)));
+#pragma warning restore WEFT001
     return WaitForPanic();
 }
 

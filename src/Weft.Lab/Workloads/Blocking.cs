@@ -108,7 +108,10 @@ public sealed class BlockingWorkload : Workload
                     {
                         while (Stopwatch.GetTimestamp() < end.At)
                         {
+                            // The undeclared model on purpose: sysmon must find this blocking call by itself.
+#pragma warning disable WEFT001
                             Thread.Sleep(BlockMs);
+#pragma warning restore WEFT001
                             Interlocked.Increment(ref calls);
                         }
 

@@ -110,7 +110,9 @@ public sealed class ArgumentValidationTests
         rt.Start(() =>
         {
             inGoroutine.Set();
-            gate.Task.Wait(); // hold the M (a blocking wait, on purpose) until the runtime is shut down
+#pragma warning disable WEFT001 // hold the M (a blocking wait, on purpose) until the runtime is shut down
+            gate.Task.Wait();
+#pragma warning restore WEFT001
             try
             {
                 Go.Start(() => { });

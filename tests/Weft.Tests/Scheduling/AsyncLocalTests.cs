@@ -1,3 +1,6 @@
+// These tests await Task.Delay/Task.Yield/Task.Run inside goroutines on purpose: that is what they test.
+#pragma warning disable WEFT002
+
 namespace Weft.Tests.Scheduling;
 
 /// <summary>

@@ -86,7 +86,9 @@ public sealed class RuntimeLifecycleTests
                     Go.Start(() => Thread.SpinWait(50));
                     if (n % 3 == 0) await Go.Yield();
                     else if (n % 3 == 1) await Go.Sleep(0.05);
+#pragma warning disable WEFT002 // a foreign await among the Weft ones, on purpose
                     else await Task.Yield();
+#pragma warning restore WEFT002
                 }
             });
         }
@@ -152,7 +154,7 @@ public sealed class RuntimeLifecycleTests
                 {
                     if (sw.Elapsed > TestRuntime.HangGuard)
                     {
-                        timedOut = 1;
+                        Volatile.Write(ref timedOut, 1);
                         break;
                     }
 
@@ -296,7 +298,9 @@ public sealed class RuntimeLifecycleTests
                     voids[i] = Go.Spawn(() => k % 2 == 0 ? GoTask.CompletedTask : throw new FormatException("sync"));
                 }
 
+#pragma warning disable WEFT002 // a foreign await parks main without readying it on this P
                 await Task.Yield(); // park main, so other Ms run the children while it waits
+#pragma warning restore WEFT002
                 int sum = 0;
                 foreach (var h in handles) sum += await h;
                 foreach (var v in voids)
