@@ -137,8 +137,7 @@ public static class Tour
             ("Tasks", Measure1(progress, hog, Models.Tasks, quick ? 100 : hog.DefaultSize), Measure1(progress, blocking, Models.Tasks, quick ? 100 : blocking.DefaultSize)),
             ("goroutines", Measure1(progress, hog, Models.Weft, quick ? 100 : hog.DefaultSize), Measure1(progress, blocking, Models.Weft, quick ? 100 : blocking.DefaultSize)),
         };
-        if (blocking.Unavailable(Models.WeftDeclared) is null)
-            rows.Add(("goroutines, Go.Blocking", null, Measure1(progress, blocking, Models.WeftDeclared, quick ? 100 : blocking.DefaultSize)));
+        rows.Add(("goroutines, Go.Blocking", null, Measure1(progress, blocking, Models.WeftDeclared, quick ? 100 : blocking.DefaultSize)));
         var table = new Table().Border(TableBorder.Rounded)
             .Title("[bold]3. Fairness[/]: a 1 ms sleep loop beside 4 CPU hogs on 2 procs, and beside 100 blocking calls of 50 ms");
         table.AddColumns("model", "hog: worst lateness", "hog: mean lateness", "blocking: sleeper rate vs alone", "blocking: OS threads");
