@@ -23,7 +23,7 @@ public static class Program
         var peerTimeout = new Option<int>("--peer-timeout")
         {
             Description = "seconds a child process (a peer's build or run, or one isolated measurement) may take before it is killed",
-            DefaultValueFactory = _ => 180,
+            DefaultValueFactory = _ => 600,
         };
 
         var inProcess = new Option<bool>("--in-process")

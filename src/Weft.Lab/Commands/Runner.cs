@@ -30,7 +30,7 @@ public sealed record RunPlan
     public bool Isolated { get; init; } = true;
 
     /// <summary>Time bound of one child process: a peer's build or run, or one isolated in-process measurement.</summary>
-    public TimeSpan PeerTimeout { get; init; } = TimeSpan.FromMinutes(3);
+    public TimeSpan PeerTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
     /// The plan of a <c>bench</c> or <c>compare</c> command line: the one place option values become a plan.
@@ -46,7 +46,7 @@ public sealed record RunPlan
     /// <exception cref="ArgumentException">A name is unknown or the timeout is not positive.</exception>
     /// <exception cref="FormatException">A size is malformed.</exception>
     public static RunPlan Create(string? workloads, string? models, IReadOnlyList<string> defaultModels, string? sizes = null,
-        bool quick = false, bool warmup = true, int timeoutSeconds = 180, bool inProcess = false)
+        bool quick = false, bool warmup = true, int timeoutSeconds = 600, bool inProcess = false)
     {
         if (timeoutSeconds <= 0) throw new ArgumentException($"--peer-timeout must be a positive number of seconds, got {timeoutSeconds}");
         return new RunPlan
