@@ -13,7 +13,7 @@ public static class Program
         var workloadNames = string.Join(", ", WorkloadRegistry.All.Select(w => w.Name));
 
         var json = new Option<bool>("--json") { Description = "print one JSON object per figure and line (DESIGN §1 format)" };
-        var models = new Option<string?>("--models") { Description = "comma-separated models: weft, tasks, threads, go, erlang, node, peers, all" };
+        var models = new Option<string?>("--models") { Description = $"comma-separated models: {string.Join(", ", RunPlan.AllModels)}, peers, all" };
         var size = new Option<string?>("--size")
         {
             Description = "size for every workload (e.g. 100k, 1M) or per workload (skynet=100k,spawn=10k); timed workloads take ms",
@@ -22,29 +22,22 @@ public static class Program
         var noWarmup = new Option<bool>("--no-warmup") { Description = "skip the warm-up run before each measured run" };
         var peerTimeout = new Option<int>("--peer-timeout")
         {
-            Description = "seconds a peer's build or run may take before it is killed",
-            DefaultValueFactory = _ => 180,
+            Description = "seconds a child process (a peer's build or run, or one isolated measurement) may take before it is killed",
+            DefaultValueFactory = _ => 600,
         };
 
+        var inProcess = new Option<bool>("--in-process")
+        {
+            Description = "run the in-process models in this process instead of one fresh process per workload × model",
+        };
         var benchWorkload = new Argument<string>("workload") { Description = $"one of: {workloadNames}, or all" };
         var baseline = new Option<string>("--baseline") { Description = "model the ratios are taken to", DefaultValueFactory = _ => Models.Tasks };
-        var bench = new Command("bench", "run one workload (or all) for each model in this process run; one line per model with its ratio to the baseline")
+        var bench = new Command("bench", "run one workload (or all) for each model, each in its own process; one line per model with its ratio to the baseline")
         {
-            benchWorkload, json, models, size, quick, noWarmup, baseline, peerTimeout,
+            benchWorkload, json, models, size, quick, noWarmup, baseline, peerTimeout, inProcess,
         };
         bench.SetAction(r => Guard(() =>
-        {
-            var plan = new RunPlan
-            {
-                Workloads = WorkloadRegistry.Select(r.GetValue(benchWorkload)),
-                Models = RunPlan.ParseModels(r.GetValue(models), BenchCommand.DefaultModels),
-                Sizes = WorkloadRegistry.ParseSizes(r.GetValue(size)),
-                Quick = r.GetValue(quick),
-                Warmup = !r.GetValue(noWarmup),
-                PeerTimeout = TimeSpan.FromSeconds(r.GetValue(peerTimeout)),
-            };
-            return BenchCommand.Execute(plan, r.GetValue(json), r.GetValue(baseline)!, Console.Out, Console.Error);
-        }));
+            BenchCommand.Execute(Plan(r, r.GetValue(benchWorkload), BenchCommand.DefaultModels), r.GetValue(json), Baseline(r.GetValue(baseline)), Console.Out, Console.Error)));
 
         var workloads = new Option<string?>("--workloads") { Description = $"comma-separated workloads (default all): {workloadNames}" };
         var markdown = new Option<bool>("--markdown") { Description = "print the table as GitHub markdown" };
@@ -53,38 +46,57 @@ public static class Program
         {
             Description = "render the table/markdown/chart from JSON lines saved by an earlier --json run instead of measuring",
         };
-        var compare = new Command("compare", "every workload × every available model (weft, tasks, threads, go, erlang, node), with ratios to weft")
+        var compareBaseline = new Option<string>("--baseline") { Description = "model the ratios are taken to", DefaultValueFactory = _ => Models.Weft };
+        var compare = new Command("compare", "every workload × every available model (in-process models and go, erlang, node), with ratios to the baseline")
         {
-            workloads, models, size, quick, noWarmup, json, markdown, chart, peerTimeout, input,
+            workloads, models, size, quick, noWarmup, json, markdown, chart, peerTimeout, input, compareBaseline, inProcess,
         };
         compare.SetAction(r => Guard(() =>
         {
+            var ratiosTo = Baseline(r.GetValue(compareBaseline));
             if (r.GetValue(input) is { } file)
             {
                 var saved = CompareCommand.FromJsonLines(File.ReadLines(file));
-                return CompareCommand.Render(saved, r.GetValue(json), r.GetValue(markdown), r.GetValue(chart), Console.Out, Console.Error);
+                return CompareCommand.Render(saved, r.GetValue(json), r.GetValue(markdown), r.GetValue(chart), Console.Out, Console.Error, baseline: ratiosTo);
             }
 
-            var plan = new RunPlan
-            {
-                Workloads = WorkloadRegistry.Select(r.GetValue(workloads)),
-                Models = RunPlan.ParseModels(r.GetValue(models), RunPlan.AllModels),
-                Sizes = WorkloadRegistry.ParseSizes(r.GetValue(size)),
-                Quick = r.GetValue(quick),
-                Warmup = !r.GetValue(noWarmup),
-                PeerTimeout = TimeSpan.FromSeconds(r.GetValue(peerTimeout)),
-            };
-            return CompareCommand.Execute(plan, r.GetValue(json), r.GetValue(markdown), r.GetValue(chart), Console.Out, Console.Error);
+            return CompareCommand.Execute(Plan(r, r.GetValue(workloads), RunPlan.AllModels), r.GetValue(json), r.GetValue(markdown), r.GetValue(chart),
+                Console.Out, Console.Error, ratiosTo);
         }));
+
+        // The child side of an isolated run (see IsolatedRun): one workload × in-process model, printed as one JSON line.
+        var measureWorkload = new Argument<string>("workload");
+        var measureModel = new Argument<string>("model");
+        var measure = new Command(IsolatedRun.CommandName, "measure one workload × in-process model here and print it as one JSON line (used by bench and compare)")
+        {
+            measureWorkload, measureModel, size, noWarmup,
+        };
+        measure.Hidden = true;
+        measure.SetAction(r => Guard(() =>
+        {
+            var sizes = WorkloadRegistry.ParseSizes(r.GetValue(size));
+            long? n = sizes.TryGetValue("*", out var s) ? s : null;
+            return IsolatedRun.Measure(r.GetValue(measureWorkload)!, r.GetValue(measureModel)!, n, !r.GetValue(noWarmup), Console.Out);
+        }));
+
+        RunPlan Plan(ParseResult r, string? workloadNames, IReadOnlyList<string> defaultModels) => RunPlan.Create(
+            workloadNames, r.GetValue(models), defaultModels, r.GetValue(size), r.GetValue(quick), !r.GetValue(noWarmup),
+            r.GetValue(peerTimeout), r.GetValue(inProcess));
 
         var root = new RootCommand("Weft Lab: goroutines, Tasks, threads and peers measured side by side. Without a command: the tour.")
         {
-            bench, compare,
+            bench, compare, measure,
         };
         root.Options.Add(quick);
         root.SetAction(r => Guard(() => Tour.Run(quick: r.GetValue(quick))));
         return root.Parse(args).Invoke();
     }
+
+    /// <summary>Checks a <c>--baseline</c> value.</summary>
+    private static string Baseline(string? model) =>
+        model is not null && RunPlan.AllModels.Contains(model)
+            ? model
+            : throw new ArgumentException($"--baseline: unknown model '{model}'; known: {string.Join(", ", RunPlan.AllModels)}");
 
     private static int Guard(Func<int> action)
     {

@@ -6,7 +6,8 @@ using Weft.Lab.Workloads;
 namespace Weft.Lab.Commands;
 
 /// <summary>
-/// <c>bench &lt;workload|all&gt;</c>: runs one workload (or all) for each selected model in this process run and
+/// <c>bench &lt;workload|all&gt;</c>: runs one workload (or all) for each selected model (each in its own process unless
+/// <c>--in-process</c>) and
 /// prints one line per model with its ratio to the baseline model (<c>tasks</c> by default); <c>--json</c> prints the
 /// DESIGN §1 line format instead.
 /// </summary>
@@ -63,7 +64,7 @@ public static class BenchCommand
             }
         }
 
-        foreach (var n in report.Notes) sb.AppendLine("note: " + n);
+        foreach (var n in report.Notes.Concat(MarkdownTable.CaveatsOf(report))) sb.AppendLine("note: " + n);
         return sb.ToString();
     }
 }

@@ -7,18 +7,18 @@ namespace Weft.Lab.Commands;
 
 /// <summary>
 /// <c>compare</c>: every selected workload × every available model (in-process and peers), as a table with each
-/// figure and its ratio to Weft; <c>--json</c>, <c>--markdown</c>, and <c>--chart FILE.svg</c>.
+/// figure and its ratio to the baseline model (Weft by default); <c>--json</c>, <c>--markdown</c>, and <c>--chart FILE.svg</c>.
 /// </summary>
 public static class CompareCommand
 {
     /// <summary>Runs the command; returns the exit code (1 when a run failed).</summary>
-    public static int Execute(RunPlan plan, bool json, bool markdown, string? chart, TextWriter output, TextWriter progress)
+    public static int Execute(RunPlan plan, bool json, bool markdown, string? chart, TextWriter output, TextWriter progress, string baseline = Models.Weft)
     {
         var report = Runner.Run(plan, p => progress.WriteLine($"… {p}"), run =>
         {
             if (json) JsonLines.Write(output, run.Figures);
         });
-        return Render(report, json, markdown, chart, output, progress, jsonWritten: true);
+        return Render(report, json, markdown, chart, output, progress, jsonWritten: true, baseline);
     }
 
     /// <summary>
@@ -52,16 +52,18 @@ public static class CompareCommand
 
     /// <summary>
     /// Prints a report as JSON lines (unless <paramref name="jsonWritten"/>: they were streamed while measuring), the
-    /// markdown table, or the console table, and writes the chart; returns 1 when a run failed.
+    /// markdown table, or the console table, and writes the chart; returns 1 when a run failed. Ratios are to
+    /// <paramref name="baseline"/>.
     /// </summary>
-    public static int Render(Report report, bool json, bool markdown, string? chart, TextWriter output, TextWriter progress, bool jsonWritten = false)
+    public static int Render(Report report, bool json, bool markdown, string? chart, TextWriter output, TextWriter progress,
+        bool jsonWritten = false, string baseline = Models.Weft)
     {
         if (json && !jsonWritten) JsonLines.Write(output, report.Figures);
-        if (markdown) output.Write(MarkdownTable.Render(report));
+        if (markdown) output.Write(MarkdownTable.Render(report, baseline));
         else if (!json)
         {
             if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 200; // a file or pipe: do not wrap at 80
-            Table(report, AnsiConsole.Console);
+            Table(report, AnsiConsole.Console, baseline);
         }
         else foreach (var n in MarkdownTable.NotesOf(report)) progress.WriteLine("note: " + n);
 
@@ -74,35 +76,11 @@ public static class CompareCommand
         return report.Runs.Any(r => r.Failed) ? 1 : 0;
     }
 
-    /// <summary>Renders the comparison as a Spectre table: one row per figure, one column per model, ratios to Weft.</summary>
-    public static void Table(Report report, IAnsiConsole console)
+    /// <summary>Renders the comparison as a console table: one row per figure, one column per model, ratios to <paramref name="baseline"/>.</summary>
+    public static void Table(Report report, IAnsiConsole console, string baseline = Models.Weft)
     {
-        var models = report.ModelsSeen;
-        var table = new Table().Border(TableBorder.Rounded).Title("[bold]Weft Lab — models compared[/] (ratio to weft in parentheses)");
-        table.AddColumn("workload");
-        table.AddColumn("figure");
-        foreach (var m in models) table.AddColumn(new TableColumn(m).RightAligned());
-        foreach (var row in MarkdownTable.Rows(report))
-        {
-            var refValue = report.Value(row.Workload, row.Figure, Models.Weft);
-            var cells = new List<string> { row.Workload, Markup.Escape($"{row.Figure} ({row.Unit})") };
-            foreach (var m in models)
-            {
-                var v = report.Value(row.Workload, row.Figure, m);
-                if (v is null)
-                {
-                    cells.Add("[grey]—[/]");
-                    continue;
-                }
-
-                var cell = Format.Value(v.Value);
-                if (m != Models.Weft && refValue is not null) cell += $" [grey]({Format.Ratio(Format.RatioOf(v, refValue))})[/]";
-                cells.Add(cell);
-            }
-
-            table.AddRow(cells.ToArray());
-        }
-
+        var table = MarkdownTable.Build(report, baseline, TableBorder.Rounded, markup: true)
+            .Title($"[bold]Weft Lab — models compared[/] (ratio to {Markup.Escape(baseline)} in parentheses)");
         console.Write(table);
         foreach (var n in MarkdownTable.NotesOf(report)) console.MarkupLine("[grey]note:[/] " + Markup.Escape(n));
     }

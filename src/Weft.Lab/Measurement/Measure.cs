@@ -64,6 +64,18 @@ public static class Measure
         return true;
     }
 
+    /// <summary>
+    /// The run whose <paramref name="key"/> is the median of <paramref name="runs"/> (the lower middle for an even
+    /// count): the one protocol of every model, in-process or peer — all figures reported come from that one run.
+    /// </summary>
+    /// <exception cref="ArgumentException">No runs.</exception>
+    public static T MedianBy<T>(IReadOnlyList<T> runs, Func<T, double> key)
+    {
+        if (runs.Count == 0) throw new ArgumentException("no runs to take the median of", nameof(runs));
+        var sorted = runs.OrderBy(key).ToList();
+        return sorted[(sorted.Count - 1) / 2];
+    }
+
     /// <summary>The p-th percentile (0..100) of a sorted array, nearest rank.</summary>
     public static double Percentile(double[] sorted, double p)
     {

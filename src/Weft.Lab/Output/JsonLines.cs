@@ -36,6 +36,38 @@ public static class JsonLines
         foreach (var f in figures) output.WriteLine(Line(f));
     }
 
+    /// <summary>
+    /// One whole run as one JSON line — <c>{"run":{"workload":…,"model":…,"size":…,"failed":…,"note":…,"figures":[…]}}</c>
+    /// — how an isolated child process hands its run back to the Lab.
+    /// </summary>
+    public static string RunLine(ModelRun run) => JsonSerializer.Serialize(new RunEnvelope(new RunRecord(
+        run.Workload, run.Model, run.Size, run.Failed, run.Note,
+        run.Figures.Select(f => new FigureRecord(f.Name, f.Value, f.Unit)).ToList())), Options);
+
+    /// <summary>True for a line written by <see cref="RunLine"/>.</summary>
+    public static bool IsRunLine(string line) => line.StartsWith("{\"run\":", StringComparison.Ordinal);
+
+    /// <summary>Parses a line written by <see cref="RunLine"/>.</summary>
+    /// <exception cref="JsonException">Not a run line.</exception>
+    public static ModelRun ParseRun(string line)
+    {
+        var r = JsonSerializer.Deserialize<RunEnvelope>(line, Options)?.Run ?? throw new JsonException("not a run line");
+        var figures = (r.Figures ?? []).Select(f => new Figure(r.Workload, f.Name, r.Model, f.Value ?? double.NaN, f.Unit)).ToList();
+        return new ModelRun(r.Workload, r.Model, figures, r.Note, r.Failed) { Size = r.Size };
+    }
+
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    private sealed record RunEnvelope(RunRecord Run);
+
+    private sealed record RunRecord(string Workload, string Model, long Size, bool Failed, string? Note, List<FigureRecord>? Figures);
+
+    private sealed record FigureRecord(string Name, double? Value, string Unit);
+
     /// <summary>Parses one line back (for tests and tools).</summary>
     /// <exception cref="JsonException">Not a figure line.</exception>
     public static Figure Parse(string line)

@@ -1,54 +1,66 @@
-using System.Text;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+using Weft.Lab.Peers;
 using Weft.Lab.Workloads;
 
 namespace Weft.Lab.Output;
 
 /// <summary>
-/// The comparison as a GitHub-flavoured markdown table: one row per workload figure, one column per model, each
-/// cell the value and (for models other than the reference) its ratio to the reference model (Weft).
+/// The comparison as a table — one row per workload figure, one column per model, each cell the value and (for models
+/// other than the baseline) its ratio to the baseline — built once with Spectre.Console and rendered either for the
+/// console or as a GitHub-flavoured markdown table.
 /// </summary>
 public static class MarkdownTable
 {
-    /// <summary>Renders <paramref name="report"/>; <paramref name="reference"/> is the model ratios are taken to.</summary>
-    public static string Render(Report report, string reference = Models.Weft)
+    /// <summary>Renders <paramref name="report"/> as markdown (table, then the notes as a list); ratios to <paramref name="baseline"/>.</summary>
+    public static string Render(Report report, string baseline = Models.Weft)
+    {
+        var output = new StringWriter { NewLine = "\n" };
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(output),
+        });
+        console.Profile.Width = 100_000; // never wrap a markdown row
+        console.Write(Build(report, baseline, TableBorder.Markdown, markup: false));
+        var text = string.Join('\n', output.ToString().Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0)) + "\n";
+        var notes = NotesOf(report);
+        if (notes.Count > 0) text += "\n" + string.Concat(notes.Select(n => "- " + n.Replace("|", "\\|") + "\n"));
+        return text;
+    }
+
+    /// <summary>
+    /// The comparison as a Spectre table with <paramref name="border"/>. With <paramref name="markup"/> ratios are
+    /// grey and missing cells a grey dash (the console); without it every cell is plain text (markdown).
+    /// </summary>
+    public static Table Build(Report report, string baseline, TableBorder border, bool markup)
     {
         var models = report.ModelsSeen;
-        var sb = new StringBuilder();
-        sb.Append("| workload | figure |");
-        foreach (var m in models) sb.Append(' ').Append(m).Append(" |");
-        sb.AppendLine();
-        sb.Append("|---|---|");
-        foreach (var _ in models) sb.Append("---:|");
-        sb.AppendLine();
+        var table = new Table().Border(border);
+        table.AddColumn("workload");
+        table.AddColumn("figure");
+        foreach (var m in models) table.AddColumn(new TableColumn(m).RightAligned());
         foreach (var row in Rows(report))
         {
-            sb.Append("| ").Append(row.Workload).Append(" | ").Append(Escape(row.Figure)).Append(" (").Append(Escape(row.Unit)).Append(") |");
-            double? refValue = report.Value(row.Workload, row.Figure, reference);
+            var refValue = report.Value(row.Workload, row.Figure, baseline);
+            var cells = new List<IRenderable> { Cell(row.Workload), Cell($"{row.Figure} ({row.Unit})") };
             foreach (var m in models)
             {
                 var v = report.Value(row.Workload, row.Figure, m);
-                sb.Append(' ');
-                if (v is null) sb.Append('—');
-                else
-                {
-                    sb.Append(Format.Value(v.Value));
-                    if (m != reference && refValue is not null) sb.Append(" (").Append(Format.Ratio(Format.RatioOf(v, refValue))).Append(')');
-                }
-
-                sb.Append(" |");
+                string? ratio = v is not null && m != baseline && refValue is not null ? $"({Format.Ratio(Format.RatioOf(v, refValue))})" : null;
+                if (v is null) cells.Add(markup ? new Markup("[grey]—[/]") : Cell("—"));
+                else if (markup) cells.Add(new Markup(Format.Value(v.Value) + (ratio is null ? "" : $" [grey]{ratio}[/]")));
+                else cells.Add(Cell(Format.Value(v.Value) + (ratio is null ? "" : " " + ratio)));
             }
 
-            sb.AppendLine();
+            table.AddRow(cells);
         }
 
-        var notes = NotesOf(report);
-        if (notes.Count > 0)
-        {
-            sb.AppendLine();
-            foreach (var n in notes) sb.Append("- ").AppendLine(Escape(n));
-        }
+        return table;
 
-        return sb.ToString();
+        IRenderable Cell(string text) => new Text(markup ? text : text.Replace("|", "\\|"));
     }
 
     /// <summary>One row of a comparison: a workload's figure.</summary>
@@ -75,16 +87,43 @@ public static class MarkdownTable
         return int.MaxValue;
     }
 
-    /// <summary>The notes of a report: general notes, then per run (skipped, failed, remarks).</summary>
+    /// <summary>
+    /// The notes of a report: sizes, general notes, the caveats of the figures shown (see <see cref="CaveatsOf"/>),
+    /// then per run (skipped, failed, remarks).
+    /// </summary>
     public static IReadOnlyList<string> NotesOf(Report report)
     {
         var notes = new List<string>();
         if (report.Runs.Any(r => r.Size > 0)) notes.Add(report.SizesLine());
         notes.AddRange(report.Notes);
+        notes.AddRange(CaveatsOf(report));
         foreach (var r in report.Runs)
             if (r.Note is not null) notes.Add($"{r.Workload}/{r.Model}: {(r.Failed ? "FAILED: " : "")}{r.Note}");
         return notes;
     }
 
-    private static string Escape(string s) => s.Replace("|", "\\|");
+    /// <summary>
+    /// The caveats (<see cref="Workload.Caveat"/>, <see cref="Peer.Caveat"/>) of every workload × model that has a
+    /// figure in <paramref name="report"/>: they travel with the figures, also when a table is rendered from saved
+    /// JSON lines. A caveat shared by every model of a workload is printed once for the workload.
+    /// </summary>
+    public static IReadOnlyList<string> CaveatsOf(Report report)
+    {
+        var notes = new List<string>();
+        foreach (var workload in report.WorkloadsSeen)
+        {
+            var w = WorkloadRegistry.Find(workload);
+            var models = report.Runs.Where(r => r.Workload == workload && r.Figures.Count > 0).Select(r => r.Model).Distinct().ToList();
+            var caveats = models
+                .SelectMany(m => new[] { w?.Caveat(m), Peer.Find(m)?.Caveat(workload) }.OfType<string>().Select(c => (Model: m, Text: c)))
+                .GroupBy(c => c.Text);
+            foreach (var g in caveats)
+            {
+                var who = g.Select(c => c.Model).Distinct().ToList();
+                notes.Add(who.Count == models.Count && models.Count > 1 ? $"{workload}: {g.Key}" : $"{workload}/{string.Join(",", who)}: {g.Key}");
+            }
+        }
+
+        return notes;
+    }
 }

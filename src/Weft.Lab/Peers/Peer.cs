@@ -8,7 +8,9 @@ namespace Weft.Lab.Peers;
 /// <summary>
 /// A peer runtime (Go, Erlang, Node.js) whose program, part of the Lab (<c>Peers/&lt;name&gt;/</c>), does the same work
 /// as Weft's version of each workload it supports and prints <see cref="PeerOutput"/> lines. The Lab builds it once
-/// and runs it once per workload, each run bounded in time; a missing toolchain is a note, not an error.
+/// and runs it once per workload, each run bounded in time; a missing toolchain is a note, not an error. The program
+/// follows the in-process protocol inside its own process: the Lab passes the warm-up size and the number of measured
+/// runs, the program prints every measured run, and the Lab reports the median run as for its own models.
 /// </summary>
 public abstract class Peer
 {
@@ -33,32 +35,56 @@ public abstract class Peer
     /// <summary>Builds the program if needed. Returns null on success, else the error to print.</summary>
     public abstract string? Prepare(TimeSpan timeout);
 
-    /// <summary>The command that runs <paramref name="workload"/> at <paramref name="size"/>.</summary>
-    public abstract ProcessStartInfo Command(string workload, long size);
+    /// <summary>
+    /// The command that runs <paramref name="workload"/>: a warm-up at <paramref name="warmupSize"/> (none when 0), then
+    /// <paramref name="repeats"/> measured runs at <paramref name="size"/>. The program's arguments are always
+    /// <c>&lt;workload&gt; &lt;size&gt; &lt;warmup size&gt; &lt;repeats&gt;</c>.
+    /// </summary>
+    public abstract ProcessStartInfo Command(string workload, long size, long warmupSize, int repeats);
+
+    /// <summary>The program's arguments (see <see cref="Command"/>).</summary>
+    protected static string[] Arguments(string workload, long size, long warmupSize, int repeats) =>
+        [workload, Invariant(size), Invariant(warmupSize), Invariant(repeats)];
+
+    private static string Invariant(long v) => v.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>What a reader must know beside this peer's figures of <paramref name="workload"/>, or null.</summary>
+    public virtual string? Caveat(string workload) => null;
 
     /// <summary>The toolchain's version, for notes and the chart (best effort).</summary>
     public virtual string Version() => "";
 
-    /// <summary>Runs one workload, bounded by <paramref name="timeout"/>; never throws.</summary>
-    public ModelRun Run(string workload, long size, TimeSpan timeout)
+    /// <summary>
+    /// Runs <paramref name="w"/> at <paramref name="size"/> with the in-process protocol (warm-up unless
+    /// <paramref name="warmup"/> is false, <see cref="Workload.Repeats"/> measured runs, the median reported), bounded
+    /// by <paramref name="timeout"/>; never throws.
+    /// </summary>
+    public ModelRun Run(Workload w, long size, bool warmup, TimeSpan timeout)
     {
+        string workload = w.Name;
         try
         {
-            var result = ProcessRunner.Run(Command(workload, size), timeout);
+            long warmupSize = warmup ? Math.Max(0, w.WarmupSize(size)) : 0;
+            if (warmupSize > 0) warmupSize = w.NormalizeSize(warmupSize);
+            int repeats = Math.Max(1, w.Repeats);
+            var result = ProcessRunner.Run(Command(workload, size, warmupSize, repeats), timeout);
             if (result.TimedOut) return ModelRun.Failure(workload, Name, $"timed out after {timeout.TotalSeconds:0} s (killed)");
             var parsed = PeerOutput.Parse(Name, result.Stdout);
-            var figures = parsed.Figures.Where(f => f.Workload == workload).ToList();
+            var runs = parsed.Runs.Where(r => r.All(f => f.Workload == workload)).ToList();
             var problems = new List<string>(parsed.Errors);
             if (result.ExitCode != 0) problems.Add($"exit code {result.ExitCode}: {Tail(result.Stderr)}");
-            foreach (var ((w, name), value) in parsed.Checks)
+            foreach (var (cw, name, value) in parsed.Checks)
             {
-                if (w == workload && ExpectedCheck(workload, name, size) is { } expected && expected != value)
+                if (cw == workload && ExpectedCheck(workload, name, size) is { } expected && expected != value)
                     problems.Add($"wrong answer: {name} = {value}, expected {expected}");
             }
 
-            if (problems.Count > 0) return ModelRun.Failure(workload, Name, string.Join("; ", problems));
-            if (figures.Count == 0) return ModelRun.Failure(workload, Name, "printed no result line" + (result.Stderr.Length > 0 ? ": " + Tail(result.Stderr) : ""));
-            return new ModelRun(workload, Name, figures) { Size = size };
+            if (problems.Count > 0) return ModelRun.Failure(workload, Name, string.Join("; ", problems.Distinct()));
+            if (runs.Count == 0) return ModelRun.Failure(workload, Name, "printed no result line" + (result.Stderr.Length > 0 ? ": " + Tail(result.Stderr) : ""));
+            if (runs.Count != repeats) return ModelRun.Failure(workload, Name, $"printed {runs.Count} measured runs, expected {repeats}");
+            string key = w.Figures[0].Name;
+            var median = Measure.MedianBy(runs, r => r.FirstOrDefault(f => f.Name == key)?.Value ?? double.MaxValue);
+            return new ModelRun(workload, Name, median) { Size = size };
         }
         catch (Exception e)
         {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 
 namespace Weft.Lab.Peers;
 
@@ -38,8 +37,8 @@ public sealed class GoPeer : Peer
     }
 
     /// <inheritdoc />
-    public override ProcessStartInfo Command(string workload, long size) =>
-        ProcessRunner.Start(Binary, BuildDir, workload, size.ToString(CultureInfo.InvariantCulture));
+    public override ProcessStartInfo Command(string workload, long size, long warmupSize, int repeats) =>
+        ProcessRunner.Start(Binary, BuildDir, Arguments(workload, size, warmupSize, repeats));
 
     /// <inheritdoc />
     public override string Version()
@@ -78,9 +77,9 @@ public sealed class ErlangPeer : Peer
     }
 
     /// <inheritdoc />
-    public override ProcessStartInfo Command(string workload, long size) =>
-        ProcessRunner.Start(ToolPath!, BuildDir, "-noshell", "+P", "5000000", "-pa", BuildDir,
-            "-run", "weftpeer", "main", workload, size.ToString(CultureInfo.InvariantCulture));
+    public override ProcessStartInfo Command(string workload, long size, long warmupSize, int repeats) =>
+        ProcessRunner.Start(ToolPath!, BuildDir, ["-noshell", "+P", "5000000", "-pa", BuildDir, "-run", "weftpeer", "main",
+            .. Arguments(workload, size, warmupSize, repeats)]);
 
     /// <inheritdoc />
     public override string Version()
@@ -91,7 +90,10 @@ public sealed class ErlangPeer : Peer
     }
 }
 
-/// <summary>Node.js: <c>Peers/node/weftpeer.js</c>, run with <c>node --expose-gc</c> (one thread: an event loop).</summary>
+/// <summary>
+/// Node.js: <c>Peers/node/weftpeer.js</c>, run with <c>node --expose-gc</c> (one thread: an event loop). Node has no
+/// channels; the program carries a small Go-style channel class of its own.
+/// </summary>
 public sealed class NodePeer : Peer
 {
     /// <inheritdoc />
@@ -112,9 +114,21 @@ public sealed class NodePeer : Peer
     }
 
     /// <inheritdoc />
-    public override ProcessStartInfo Command(string workload, long size) =>
-        ProcessRunner.Start(ToolPath!, SourceDirectory, "--expose-gc", "--max-old-space-size=8192", "weftpeer.js",
-            workload, size.ToString(CultureInfo.InvariantCulture));
+    public override ProcessStartInfo Command(string workload, long size, long warmupSize, int repeats) =>
+        ProcessRunner.Start(ToolPath!, SourceDirectory, ["--expose-gc", "--max-old-space-size=8192", "weftpeer.js",
+            .. Arguments(workload, size, warmupSize, repeats)]);
+
+    /// <summary>The channel class of the Node program, named beside every figure that uses it.</summary>
+    public const string ChannelCaveat =
+        "node's channels are a small Go-style class written for the Lab (Peers/node/weftpeer.js), not a library";
+
+    /// <inheritdoc />
+    public override string? Caveat(string workload) => workload switch
+    {
+        "skynet" => ChannelCaveat + "; its await-only tree (skynet-await, no channels) is the fairer picture of node",
+        "pingpong" or "prodcons" or "select" => ChannelCaveat,
+        _ => null,
+    };
 
     /// <inheritdoc />
     public override string Version()

@@ -33,7 +33,7 @@ public sealed class BlockingWorkload : Workload
 
     /// <inheritdoc />
     public override IReadOnlyList<string> Models { get; } =
-        [Lab.Workloads.Models.Weft, Lab.Workloads.Models.WeftDeclared, Lab.Workloads.Models.Tasks, Lab.Workloads.Models.Threads];
+        [Lab.Workloads.Models.Weft, Lab.Workloads.Models.WeftDeclared, Lab.Workloads.Models.Tasks, Lab.Workloads.Models.TasksLong, Lab.Workloads.Models.Threads];
 
     /// <inheritdoc />
     public override int Repeats => 1;
@@ -51,14 +51,6 @@ public sealed class BlockingWorkload : Workload
     public override long WarmupSize(long size) => 0;
 
     /// <inheritdoc />
-    public override string? Unavailable(string model) =>
-#if WEFT_SYSMON
-        null;
-#else
-        model == Lab.Workloads.Models.WeftDeclared ? Lab.Workloads.Models.NeedsSysmon : null;
-#endif
-
-    /// <inheritdoc />
     protected override Outcome RunModel(string model, long size)
     {
         int poolThreads = ThreadPool.ThreadCount;
@@ -66,7 +58,8 @@ public sealed class BlockingWorkload : Workload
         {
             Lab.Workloads.Models.Weft => Weft(size, declared: false),
             Lab.Workloads.Models.WeftDeclared => Weft(size, declared: true),
-            Lab.Workloads.Models.Tasks => Tasks(size),
+            Lab.Workloads.Models.Tasks => Tasks(size, longRunning: false),
+            Lab.Workloads.Models.TasksLong => Tasks(size, longRunning: true),
             Lab.Workloads.Models.Threads => Threads(size),
             _ => throw new ArgumentOutOfRangeException(nameof(model)),
         };
@@ -148,7 +141,6 @@ public sealed class BlockingWorkload : Workload
         }
     }
 
-#if WEFT_SYSMON
     private static void DeclaredBlocker(Deadline end, Latch done, Action count)
     {
         while (Stopwatch.GetTimestamp() < end.At)
@@ -159,13 +151,14 @@ public sealed class BlockingWorkload : Workload
 
         done.Signal();
     }
-#else
-    private static void DeclaredBlocker(Deadline end, Latch done, Action count) =>
-        throw new NotSupportedException(Lab.Workloads.Models.NeedsSysmon);
-#endif
 
-    /// <summary>Tasks: the sleeper task starts 100 tasks with <c>Task.Run</c> that call <c>Thread.Sleep(50)</c>, then awaits <c>Task.Delay(1)</c> in a loop.</summary>
-    public static Result Tasks(long milliseconds)
+    /// <summary>
+    /// Tasks: the sleeper task starts 100 tasks that call <c>Thread.Sleep(50)</c> — with <c>Task.Run</c>, or with
+    /// <c>TaskCreationOptions.LongRunning</c> (a dedicated thread each) when <paramref name="longRunning"/> — then awaits
+    /// <c>Task.Delay(1)</c> in a loop. With <c>Task.Run</c> the blockers hold every pool thread and the pool adds
+    /// threads only slowly (about one a second while they stay blocked), so the sleeper's continuations wait.
+    /// </summary>
+    public static Result Tasks(long milliseconds, bool longRunning = false)
     {
         double alone = Task.Run(() => SleepWorkload.TaskSleeper(Measure.DeadlineIn(milliseconds))).GetAwaiter().GetResult();
         long calls = 0;
@@ -176,14 +169,14 @@ public sealed class BlockingWorkload : Workload
         {
             for (int i = 0; i < Blockers; i++)
             {
-                blockers[i] = Task.Run(() =>
+                blockers[i] = HogWorkload.StartTask(() =>
                 {
                     while (Stopwatch.GetTimestamp() < end.At)
                     {
                         Thread.Sleep(BlockMs);
                         Interlocked.Increment(ref calls);
                     }
-                });
+                }, longRunning);
             }
 
             sampler.Sample();

@@ -9,6 +9,14 @@ namespace Weft.Lab.Workloads;
 /// The hogs stop by themselves when the time is up, so a starved sleeper shows as one wake-up about 2 s late
 /// instead of a hang. Weft runs with MaxProcs = 2; the .NET ThreadPool and the OS get the machine as it is.
 /// </summary>
+/// <remarks>
+/// Why the <c>tasks</c> sleeper is late by the whole window: the hogs occupy every pool thread (as many as cores), the
+/// sleeper's continuation waits in the pool's queue behind the hogs not yet running, and the pool's starvation
+/// logic adds a thread only about once a second while its threads stay busy, so the window ends before the
+/// sleeper runs again. <c>tasks-long</c> starts the hogs with <c>TaskCreationOptions.LongRunning</c> (a dedicated
+/// thread each, as .NET advises for CPU-bound work that does not return), which leaves the pool to the sleeper and
+/// the preemption to the OS, as for <c>threads</c>.
+/// </remarks>
 public sealed class HogWorkload : Workload
 {
     /// <summary>CPU hogs.</summary>
@@ -31,7 +39,8 @@ public sealed class HogWorkload : Workload
     ];
 
     /// <inheritdoc />
-    public override IReadOnlyList<string> Models { get; } = [Lab.Workloads.Models.Weft, Lab.Workloads.Models.Tasks, Lab.Workloads.Models.Threads];
+    public override IReadOnlyList<string> Models { get; } =
+        [Lab.Workloads.Models.Weft, Lab.Workloads.Models.Tasks, Lab.Workloads.Models.TasksLong, Lab.Workloads.Models.Threads];
 
     /// <inheritdoc />
     public override int Repeats => 1;
@@ -55,7 +64,8 @@ public sealed class HogWorkload : Workload
         var log = model switch
         {
             Lab.Workloads.Models.Weft => Weft(size),
-            Lab.Workloads.Models.Tasks => Tasks(size),
+            Lab.Workloads.Models.Tasks => Tasks(size, longRunning: false),
+            Lab.Workloads.Models.TasksLong => Tasks(size, longRunning: true),
             Lab.Workloads.Models.Threads => Threads(size),
             _ => throw new ArgumentOutOfRangeException(nameof(model)),
         };
@@ -64,15 +74,20 @@ public sealed class HogWorkload : Workload
     }
 
     /// <summary>
-    /// The remark of a run: for <c>tasks</c>, how many ThreadPool threads existed when it started — the pool keeps
-    /// threads injected by earlier workloads of the same process for a while, which changes how a hog or a blocking
-    /// call starves it.
+    /// The remark of a run: for the tasks models, how many ThreadPool threads existed when it started — a pool that
+    /// kept threads injected by earlier work starves less behind a hog or blocking calls (each workload × model runs in
+    /// a fresh process unless <c>--in-process</c>, so this is normally the core count).
     /// </summary>
     internal static string? Note(string model, int poolThreads, string? other)
     {
-        var pool = model == Lab.Workloads.Models.Tasks ? $"{poolThreads} pool threads at start" : null;
+        var pool = Lab.Workloads.Models.Family(model) == Lab.Workloads.Models.Tasks ? $"{poolThreads} pool threads at start" : null;
         return pool is null ? other : other is null ? pool : $"{other}; {pool}";
     }
+
+    /// <summary>Starts <paramref name="work"/> with <c>Task.Run</c>, or on a dedicated thread (<c>LongRunning</c>).</summary>
+    internal static Task StartTask(Action work, bool longRunning) => longRunning
+        ? Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
+        : Task.Run(work);
 
     /// <summary>A hog's loop: spin on the clock until <paramref name="end"/>.</summary>
     public static long Spin(long end)
@@ -112,17 +127,18 @@ public sealed class HogWorkload : Workload
     }
 
     /// <summary>
-    /// Tasks: an async Task (the sleeper) starts 4 hogs with <c>Task.Run</c>, then sleeps with <c>Task.Delay(1)</c>,
-    /// the same shape as the Weft version.
+    /// Tasks: an async Task (the sleeper) starts 4 hogs with <c>Task.Run</c> (or, when <paramref name="longRunning"/>,
+    /// with <c>TaskCreationOptions.LongRunning</c>: a dedicated thread each), then sleeps with <c>Task.Delay(1)</c>, the
+    /// same shape as the Weft version.
     /// </summary>
-    public static LatenessLog Tasks(long milliseconds)
+    public static LatenessLog Tasks(long milliseconds, bool longRunning = false)
     {
         var log = new LatenessLog();
         long end = Measure.DeadlineIn(milliseconds);
         var hogs = new Task[Hogs];
         Task.Run(async () =>
         {
-            for (int i = 0; i < Hogs; i++) hogs[i] = Task.Run(() => Spin(end));
+            for (int i = 0; i < Hogs; i++) hogs[i] = StartTask(() => Spin(end), longRunning);
             while (Stopwatch.GetTimestamp() < end)
             {
                 long t0 = Stopwatch.GetTimestamp();

@@ -33,14 +33,6 @@ public sealed class PingPongWorkload : Workload
     public override string SizeUnit => "round trips";
 
     /// <inheritdoc />
-    public override string? Unavailable(string model) =>
-#if WEFT_CHANNELS
-        null;
-#else
-        model == Lab.Workloads.Models.Weft ? Lab.Workloads.Models.NeedsChannels : null;
-#endif
-
-    /// <inheritdoc />
     protected override Outcome RunModel(string model, long size)
     {
         int n = (int)size;
@@ -60,7 +52,6 @@ public sealed class PingPongWorkload : Workload
     /// <summary>The sum of the answers (i+1 for i in 0..n−1) every model returns.</summary>
     public static long ExpectedCheck(long n) => n * (n + 1) / 2;
 
-#if WEFT_CHANNELS
     /// <summary>Two goroutines and two unbuffered <c>Chan&lt;int&gt;</c>s; returns the sum of the answers (the <c>weft</c> model, on <paramref name="lab"/>).</summary>
     public static long Weft(LabRuntime lab, int n)
     {
@@ -82,10 +73,6 @@ public sealed class PingPongWorkload : Workload
             return sum;
         });
     }
-#else
-    /// <summary>Needs Weft channels (not merged in this build).</summary>
-    public static long Weft(LabRuntime lab, int n) => throw new NotSupportedException(Lab.Workloads.Models.NeedsChannels);
-#endif
 
     /// <summary>Two tasks and two rendezvous channels (<c>Channel.CreateBounded&lt;int&gt;(0)</c>); returns the sum of the answers.</summary>
     public static long Tasks(int n) => Task.Run(async () =>

@@ -42,14 +42,6 @@ public sealed class ProdConsWorkload : Workload
     public override long NormalizeSize(long size) => Math.Max(Units, size / Units * Units);
 
     /// <inheritdoc />
-    public override string? Unavailable(string model) =>
-#if WEFT_CHANNELS
-        null;
-#else
-        model == Lab.Workloads.Models.Weft ? Lab.Workloads.Models.NeedsChannels : null;
-#endif
-
-    /// <inheritdoc />
     protected override Outcome RunModel(string model, long size)
     {
         var timed = model switch
@@ -65,7 +57,6 @@ public sealed class ProdConsWorkload : Workload
         return Outcome.Of("ns_per_item", ns / size);
     }
 
-#if WEFT_CHANNELS
     /// <summary>Goroutines and a <c>Chan&lt;long&gt;(1024)</c>; consumers range over it with <c>await foreach</c> (the <c>weft</c> model, on <paramref name="lab"/>).</summary>
     public static long Weft(LabRuntime lab, long items)
     {
@@ -101,38 +92,45 @@ public sealed class ProdConsWorkload : Workload
         consumed.Wait();
         return total;
     }
-#else
-    /// <summary>Needs Weft channels (not merged in this build).</summary>
-    public static long Weft(LabRuntime lab, long items) => throw new NotSupportedException(Lab.Workloads.Models.NeedsChannels);
-#endif
 
-    /// <summary>Tasks and a <c>Channel.CreateBounded&lt;long&gt;(1024)</c>; consumers use <c>ReadAllAsync</c>.</summary>
+    /// <summary>
+    /// Tasks and a <c>Channel.CreateBounded&lt;long&gt;(1024)</c>, all started with <c>Task.Run</c> from a pool thread
+    /// (as goroutines are started from a goroutine). Producers use <c>WriteAsync</c> (synchronous while there is
+    /// room); consumers use the idiomatic batch loop <c>while (await WaitToReadAsync()) while (TryRead(out v))</c>,
+    /// which takes every buffered item without an await each (<c>ReadAllAsync</c> is slower by ~50 %).
+    /// </summary>
     public static long Tasks(long items)
     {
         long per = items / Units, total = 0;
         int producing = Units;
         var ch = Channel.CreateBounded<long>(new BoundedChannelOptions(Buffer) { FullMode = BoundedChannelFullMode.Wait });
-        var units = new List<Task>();
-        for (int p = 0; p < Units; p++)
+        var units = Task.Run(() =>
         {
-            long from = p * per;
-            units.Add(Task.Run(async () =>
+            var started = new Task[2 * Units];
+            for (int p = 0; p < Units; p++)
             {
-                for (long v = from; v < from + per; v++) await ch.Writer.WriteAsync(v);
-                if (Interlocked.Decrement(ref producing) == 0) ch.Writer.Complete();
-            }));
-        }
+                long from = p * per;
+                started[p] = Task.Run(async () =>
+                {
+                    for (long v = from; v < from + per; v++) await ch.Writer.WriteAsync(v);
+                    if (Interlocked.Decrement(ref producing) == 0) ch.Writer.Complete();
+                });
+            }
 
-        for (int c = 0; c < Units; c++)
-        {
-            units.Add(Task.Run(async () =>
+            for (int c = 0; c < Units; c++)
             {
-                long sum = 0;
-                await foreach (var v in ch.Reader.ReadAllAsync()) sum += v;
-                Interlocked.Add(ref total, sum);
-            }));
-        }
+                started[Units + c] = Task.Run(async () =>
+                {
+                    long sum = 0;
+                    var reader = ch.Reader;
+                    while (await reader.WaitToReadAsync())
+                        while (reader.TryRead(out var v)) sum += v;
+                    Interlocked.Add(ref total, sum);
+                });
+            }
 
+            return started;
+        }).GetAwaiter().GetResult();
         Task.WaitAll(units);
         return total;
     }

@@ -7,7 +7,9 @@ namespace Weft.Lab.Workloads;
 /// <c>skynet</c>: N leaves in a tree of 10 children per node (1,111,111 units for 1M leaves); leaf i sends i to its
 /// parent over the parent's unbuffered channel, each parent sums its 10 children and sends the sum up. Figure:
 /// <c>ms</c> for the whole tree. The <c>tasks</c> model uses <c>Channel.CreateBounded&lt;long&gt;(0)</c>, a rendezvous
-/// since .NET 10, where Weft uses an unbuffered <c>Chan&lt;long&gt;</c>.
+/// since .NET 10, where Weft uses an unbuffered <c>Chan&lt;long&gt;</c>, and starts each node the way a C# developer
+/// would: by calling the async method (it runs until its first await, then continues on the pool). <c>tasks-run</c>
+/// starts every node with <c>Task.Run</c> instead, which is what "every node is its own scheduled unit" costs.
 /// </summary>
 public sealed class SkynetWorkload : Workload
 {
@@ -24,7 +26,7 @@ public sealed class SkynetWorkload : Workload
     public override IReadOnlyList<FigureSpec> Figures { get; } = [new("ms", "ms", true, "ms for the tree")];
 
     /// <inheritdoc />
-    public override IReadOnlyList<string> Models { get; } = [Lab.Workloads.Models.Weft, Lab.Workloads.Models.Tasks];
+    public override IReadOnlyList<string> Models { get; } = [Lab.Workloads.Models.Weft, Lab.Workloads.Models.Tasks, Lab.Workloads.Models.TasksRun];
 
     /// <inheritdoc />
     public override long DefaultSize => 1_000_000;
@@ -39,21 +41,14 @@ public sealed class SkynetWorkload : Workload
     public override long NormalizeSize(long size) => Skynet.PowerOfTen(size);
 
     /// <inheritdoc />
-    public override string? Unavailable(string model) =>
-#if WEFT_CHANNELS
-        null;
-#else
-        model == Lab.Workloads.Models.Weft ? Lab.Workloads.Models.NeedsChannels : null;
-#endif
-
-    /// <inheritdoc />
     protected override Outcome RunModel(string model, long size)
     {
         long expected = Skynet.ExpectedSum(size);
         var timed = model switch
         {
             Lab.Workloads.Models.Weft => LabRuntime.Time(lab => Weft(lab, size)),
-            Lab.Workloads.Models.Tasks => Measure.Time(() => Tasks(size)),
+            Lab.Workloads.Models.Tasks => Measure.Time(() => Tasks(size, taskRun: false)),
+            Lab.Workloads.Models.TasksRun => Measure.Time(() => Tasks(size, taskRun: true)),
             _ => throw new ArgumentOutOfRangeException(nameof(model)),
         };
         double ms = timed.Milliseconds;
@@ -62,7 +57,6 @@ public sealed class SkynetWorkload : Workload
         return Outcome.Of("ms", ms);
     }
 
-#if WEFT_CHANNELS
     /// <summary>Goroutines and unbuffered <c>Chan&lt;long&gt;</c>s (the <c>weft</c> model, on <paramref name="lab"/>).</summary>
     public static long Weft(LabRuntime lab, long leaves)
     {
@@ -94,20 +88,26 @@ public sealed class SkynetWorkload : Workload
         for (int i = 0; i < Div; i++) sum += await rc.ReceiveAsync();
         await c.SendAsync(sum);
     }
-#else
-    /// <summary>Needs Weft channels (not merged in this build).</summary>
-    public static long Weft(LabRuntime lab, long leaves) => throw new NotSupportedException(Lab.Workloads.Models.NeedsChannels);
-#endif
 
-    /// <summary>Tasks started with <c>Task.Run</c> and rendezvous channels (<c>Channel.CreateBounded&lt;long&gt;(0)</c>).</summary>
-    public static long Tasks(long leaves) => Task.Run(async () =>
+    /// <summary>
+    /// Async methods and rendezvous channels (<c>Channel.CreateBounded&lt;long&gt;(0)</c>), from a pool thread. Each node
+    /// starts its children by calling <see cref="TaskNode"/> directly, or with <c>Task.Run</c> when
+    /// <paramref name="taskRun"/> (the <c>tasks-run</c> model).
+    /// </summary>
+    public static long Tasks(long leaves, bool taskRun) => Task.Run(async () =>
     {
         var c = Channel.CreateBounded<long>(0);
-        _ = Task.Run(() => TaskNode(c.Writer, 0, leaves));
+        Start(() => TaskNode(c.Writer, 0, leaves, taskRun), taskRun);
         return await c.Reader.ReadAsync();
     }).GetAwaiter().GetResult();
 
-    private static async Task TaskNode(ChannelWriter<long> c, long num, long size)
+    private static void Start(Func<Task> node, bool taskRun)
+    {
+        if (taskRun) _ = Task.Run(node);
+        else _ = node(); // runs to its first await here; the rest continues on the pool
+    }
+
+    private static async Task TaskNode(ChannelWriter<long> c, long num, long size, bool taskRun)
     {
         if (size == 1)
         {
@@ -120,7 +120,7 @@ public sealed class SkynetWorkload : Workload
         for (int i = 0; i < Div; i++)
         {
             long childNum = num + i * sub;
-            _ = Task.Run(() => TaskNode(rc.Writer, childNum, sub));
+            Start(() => TaskNode(rc.Writer, childNum, sub, taskRun), taskRun);
         }
 
         long sum = 0;

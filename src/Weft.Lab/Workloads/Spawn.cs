@@ -36,7 +36,8 @@ public sealed class SpawnWorkload : Workload
     ];
 
     /// <inheritdoc />
-    public override IReadOnlyList<string> Models { get; } = [Lab.Workloads.Models.Weft, Lab.Workloads.Models.Tasks, Lab.Workloads.Models.Threads];
+    public override IReadOnlyList<string> Models { get; } =
+        [Lab.Workloads.Models.Weft, Lab.Workloads.Models.Tasks, Lab.Workloads.Models.TasksCall, Lab.Workloads.Models.Threads];
 
     /// <inheritdoc />
     public override long DefaultSize => 1_000_000;
@@ -53,7 +54,8 @@ public sealed class SpawnWorkload : Workload
         var r = model switch
         {
             Lab.Workloads.Models.Weft => Weft((int)size),
-            Lab.Workloads.Models.Tasks => Tasks((int)size),
+            Lab.Workloads.Models.Tasks => Tasks((int)size, taskRun: true),
+            Lab.Workloads.Models.TasksCall => Tasks((int)size, taskRun: false),
             Lab.Workloads.Models.Threads => Threads((int)Math.Min(size, ThreadCap)),
             _ => throw new ArgumentOutOfRangeException(nameof(model)),
         };
@@ -70,7 +72,6 @@ public sealed class SpawnWorkload : Workload
         using var lab = new LabRuntime();
         int parked = 0;
         var released = new Latch(n);
-#if WEFT_CHANNELS
         var gate = new Chan<int>();
         Func<GoTask> body = async () =>
         {
@@ -78,16 +79,6 @@ public sealed class SpawnWorkload : Workload
             await gate.ReceiveAsync();
             released.Signal();
         };
-#else
-        // Until channels land: the goroutines park on a foreign await of one shared Task.
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Func<GoTask> body = async () =>
-        {
-            Interlocked.Increment(ref parked);
-            await gate.Task;
-            released.Signal();
-        };
-#endif
         long heap0 = Measure.SettledHeap();
         long t0 = Stopwatch.GetTimestamp();
         lab.Run(() =>
@@ -98,18 +89,19 @@ public sealed class SpawnWorkload : Workload
         WaitParked(ref parked, n);
         long t1 = Stopwatch.GetTimestamp();
         long heap1 = Measure.SettledHeap();
-#if WEFT_CHANNELS
         gate.Close();
-#else
-        gate.SetResult();
-#endif
         released.Wait();
         lab.ThrowIfPanicked();
         return new Result((heap1 - heap0) / (double)n, Measure.Nanoseconds(t0, t1) / n, n - released.Remaining);
     }
 
-    /// <summary>Tasks started with <c>Task.Run</c> from a pool thread, each awaiting one shared gate Task.</summary>
-    public static Result Tasks(int n)
+    /// <summary>
+    /// Async methods from a pool thread, each awaiting one shared gate Task: started with <c>Task.Run</c> (the
+    /// <c>tasks</c> model: a unit the pool schedules, like a goroutine), or, when <paramref name="taskRun"/> is false,
+    /// by a plain call <c>_ = body()</c> (<c>tasks-call</c>: it runs on the caller's thread up to its first await, so
+    /// it costs only its state machine, but it is not scheduled independently until then).
+    /// </summary>
+    public static Result Tasks(int n, bool taskRun = true)
     {
         int parked = 0;
         var released = new Latch(n);
@@ -124,7 +116,8 @@ public sealed class SpawnWorkload : Workload
         long t0 = Stopwatch.GetTimestamp();
         Task.Run(() =>
         {
-            for (int i = 0; i < n; i++) _ = Task.Run(body);
+            if (taskRun) for (int i = 0; i < n; i++) _ = Task.Run(body);
+            else for (int i = 0; i < n; i++) _ = body();
         }).Wait();
         WaitParked(ref parked, n);
         long t1 = Stopwatch.GetTimestamp();

@@ -42,8 +42,11 @@ public abstract class Workload
     /// <summary>Makes a requested size valid for this workload (e.g. skynet needs a power of 10).</summary>
     public virtual long NormalizeSize(long size) => Math.Max(1, size);
 
-    /// <summary>Why <paramref name="model"/> cannot run in this build (a runtime feature not merged yet), or null.</summary>
-    public virtual string? Unavailable(string model) => null;
+    /// <summary>
+    /// What a reader must know beside <paramref name="model"/>'s figures of this workload (what a figure includes, why
+    /// a peer's figure is not like for like), or null. Printed with every table and chart that shows them.
+    /// </summary>
+    public virtual string? Caveat(string model) => null;
 
     /// <summary>The figure spec named <paramref name="name"/>.</summary>
     public FigureSpec Spec(string name) => Figures.First(f => f.Name == name);
@@ -55,7 +58,6 @@ public abstract class Workload
     public ModelRun Run(string model, long size, bool warmup = true)
     {
         if (!Models.Contains(model)) return ModelRun.Skipped(Name, model, $"{Name} has no {model} model");
-        if (Unavailable(model) is { } why) return ModelRun.Skipped(Name, model, why);
         size = NormalizeSize(size);
         try
         {
@@ -72,7 +74,8 @@ public abstract class Workload
                 Measure.Quiesce();
             }
 
-            var values = Median(runs);
+            string key = Figures[0].Name;
+            var values = Measure.MedianBy(runs, r => r.Values.TryGetValue(key, out var v) ? v : double.MaxValue);
             var figures = new List<Figure>();
             foreach (var spec in Figures)
                 if (values.Values.TryGetValue(spec.Name, out var v))
@@ -83,14 +86,6 @@ public abstract class Workload
         {
             return ModelRun.Failure(Name, model, $"{e.GetType().Name}: {e.Message}");
         }
-    }
-
-    /// <summary>The run whose first figure is the median of <paramref name="runs"/> (all its figures come from that one run).</summary>
-    private Outcome Median(List<Outcome> runs)
-    {
-        string key = Figures[0].Name;
-        var sorted = runs.OrderBy(r => r.Values.TryGetValue(key, out var v) ? v : double.MaxValue).ToList();
-        return sorted[(sorted.Count - 1) / 2];
     }
 
     /// <summary>Runs one model once and returns its figures by name. May throw.</summary>
@@ -126,6 +121,24 @@ public static class Models
     /// <summary>async Task + Task.Run + ThreadPool + System.Threading.Channels: what a C# user writes today.</summary>
     public const string Tasks = "tasks";
 
+    /// <summary>
+    /// <c>skynet</c> with every node started by <c>Task.Run</c> instead of called: what scheduling every unit
+    /// independently costs on the ThreadPool (the <c>tasks</c> model calls the async method directly).
+    /// </summary>
+    public const string TasksRun = "tasks-run";
+
+    /// <summary>
+    /// <c>spawn</c> with each unit started by a plain async call (<c>_ = Body()</c>): lighter than <c>Task.Run</c>, but
+    /// the unit runs on the caller's thread until its first await and is not scheduled on its own before that.
+    /// </summary>
+    public const string TasksCall = "tasks-call";
+
+    /// <summary>
+    /// <c>hog</c> and <c>blocking</c> with the CPU-bound or blocking units started with
+    /// <c>TaskCreationOptions.LongRunning</c>: each gets a dedicated thread outside the pool, as a C# user is told to do.
+    /// </summary>
+    public const string TasksLong = "tasks-long";
+
     /// <summary>Dedicated OS threads.</summary>
     public const string Threads = "threads";
 
@@ -133,14 +146,13 @@ public static class Models
     public static readonly IReadOnlyList<string> Peers = ["go", "erlang", "node"];
 
     /// <summary>The in-process models.</summary>
-    public static readonly IReadOnlyList<string> InProcess = [Weft, WeftDeclared, Tasks, Threads];
+    public static readonly IReadOnlyList<string> InProcess = [Weft, WeftDeclared, Tasks, TasksRun, TasksCall, TasksLong, Threads];
 
-    /// <summary>The base model name of a variant (<c>weft-declared</c> → <c>weft</c>).</summary>
-    public static string Family(string model) => model == WeftDeclared ? Weft : model;
-
-    /// <summary>Message for a Weft feature not merged yet.</summary>
-    internal const string NeedsChannels = "needs Weft channels (issue 3); this build was compiled without WEFT_CHANNELS";
-
-    /// <summary>Message for a Weft feature not merged yet.</summary>
-    internal const string NeedsSysmon = "needs Go.Blocking (sysmon, issue 4); this build was compiled without WEFT_SYSMON";
+    /// <summary>The base model name of a variant (<c>weft-declared</c> → <c>weft</c>, <c>tasks-run</c> → <c>tasks</c>).</summary>
+    public static string Family(string model) => model switch
+    {
+        WeftDeclared => Weft,
+        TasksRun or TasksCall or TasksLong => Tasks,
+        _ => model,
+    };
 }

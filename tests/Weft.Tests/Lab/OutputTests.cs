@@ -59,12 +59,14 @@ public sealed class OutputTests
     public void Markdown_table_has_a_row_per_figure_a_column_per_model_and_ratios_to_weft()
     {
         var md = MarkdownTable.Render(SampleReport());
-        var lines = md.Split('\n');
-        Assert.Equal("| workload | figure | weft | tasks | threads | go |", lines[0]);
-        Assert.Equal("|---|---|---:|---:|---:|---:|", lines[1]);
-        Assert.Contains("| skynet | ms (ms) | 312.5 | 1,250 (4.00×) | — | 1,561 (5.00×) |", md);
-        Assert.Contains("| spawn | bytes_per_unit (bytes) | 180 | — | 18,000 (100×) | — |", md);
-        Assert.Contains("| spawn | ns_per_spawn (ns) |", md);
+        var rows = Rows(md);
+        Assert.Equal("| workload | figure | weft | tasks | threads | go |", rows[0]);
+        Assert.Equal("| --- | --- | ---: | ---: | ---: | ---: |", rows[1]);
+        Assert.Equal("| skynet | ms (ms) | 312.5 | 1,250 (4.00×) | — | 1,561 (5.00×) |", rows[2]);
+        Assert.Equal("| spawn | bytes_per_unit (bytes) | 180 | — | 18,000 (100×) | — |", rows[3]);
+        Assert.StartsWith("| spawn | ns_per_spawn (ns) |", rows[4]);
+        Assert.Equal(5, rows.Count);
+        Assert.All(md.Split('\n').Where(l => l.StartsWith('|')), l => Assert.Equal(md.Split('\n')[0].Length, l.Length)); // aligned columns
         Assert.Contains("- spawn/go: FAILED: exit code 2: boom", md);
         Assert.Contains("- erlang: `erl` is not on PATH", md);
         Assert.Contains("- sizes: skynet 1,000,000 leaves (a power of 10)", md);
@@ -97,8 +99,61 @@ public sealed class OutputTests
         Assert.Equal(1561, report.Value("skynet", "ms", "go"));
         var md = new StringWriter();
         Assert.Equal(0, Weft.Lab.Commands.CompareCommand.Render(report, json: false, markdown: true, chart: null, md, new StringWriter()));
-        Assert.Contains("| skynet | ms (ms) | 312.5 | 1,250 (4.00×) | — | 1,561 (5.00×) |", md.ToString());
+        Assert.Contains("| skynet | ms (ms) | 312.5 | 1,250 (4.00×) | — | 1,561 (5.00×) |", Rows(md.ToString()));
     }
+
+    [Fact]
+    public void Ratios_are_taken_to_the_chosen_baseline()
+    {
+        var rows = Rows(MarkdownTable.Render(SampleReport(), baseline: "tasks"));
+        Assert.Contains("| skynet | ms (ms) | 312.5 (0.25×) | 1,250 | — | 1,561 (1.25×) |", rows);
+        var md = new StringWriter();
+        CompareCommand.Render(SampleReport(), json: false, markdown: true, chart: null, md, new StringWriter(), baseline: "go");
+        Assert.Contains("| skynet | ms (ms) | 312.5 (0.20×) | 1,250 (0.80×) | — | 1,561 |", Rows(md.ToString()));
+    }
+
+    [Fact]
+    public void Caveats_travel_with_the_figures_they_concern()
+    {
+        var report = new Report();
+        report.Runs.Add(new ModelRun("c10k", "weft", [new Figure("c10k", "req_per_s", "weft", 1900, "req/s")]));
+        report.Runs.Add(new ModelRun("c10k", "erlang", [new Figure("c10k", "req_per_s", "erlang", 1000, "req/s")]));
+        report.Runs.Add(new ModelRun("select", "weft", [new Figure("select", "ns_per_op", "weft", 90, "ns")]));
+        report.Runs.Add(new ModelRun("select", "node", [new Figure("select", "ns_per_op", "node", 250, "ns")]));
+        report.Runs.Add(ModelRun.Failure("skynet", "node", "boom")); // no figure shown: no caveat
+        var caveats = MarkdownTable.CaveatsOf(report);
+        Assert.Contains(caveats, c => c.StartsWith("c10k/erlang: ", StringComparison.Ordinal) && c.Contains("unreliable"));
+        Assert.DoesNotContain(caveats, c => c.StartsWith("c10k/weft", StringComparison.Ordinal));
+        Assert.Contains(caveats, c => c.StartsWith("select: one op is a select plus", StringComparison.Ordinal)); // shared: once
+        Assert.Contains(caveats, c => c.StartsWith("select/node: node's channels are a small Go-style class", StringComparison.Ordinal));
+        Assert.DoesNotContain(caveats, c => c.StartsWith("skynet", StringComparison.Ordinal));
+        Assert.Equal(3, caveats.Count);
+        Assert.Contains(MarkdownTable.NotesOf(report), n => n.StartsWith("c10k/erlang: ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_run_line_carries_a_whole_run_back_from_a_child_process()
+    {
+        var run = new ModelRun("spawn", "tasks",
+            [new Figure("spawn", "bytes_per_unit", "tasks", 191.5, "bytes"), new Figure("spawn", "ns_per_spawn", "tasks", double.NaN, "ns")],
+            "2 pool threads at start") { Size = 1_000_000 };
+        var line = JsonLines.RunLine(run);
+        Assert.True(JsonLines.IsRunLine(line));
+        Assert.False(JsonLines.IsRunLine(JsonLines.Line(run.Figures[0])));
+        var back = JsonLines.ParseRun(line);
+        Assert.Equal(("spawn", "tasks", 1_000_000L, false, "2 pool threads at start"), (back.Workload, back.Model, back.Size, back.Failed, back.Note));
+        Assert.Equal(run.Figures[0], back.Figures[0]);
+        Assert.True(double.IsNaN(back.Figures[1].Value));
+        var failed = JsonLines.ParseRun(JsonLines.RunLine(ModelRun.Failure("skynet", "weft", "TimeoutException: x")));
+        Assert.True(failed.Failed);
+        Assert.Empty(failed.Figures);
+        Assert.Equal("TimeoutException: x", failed.Note);
+    }
+
+    /// <summary>The table rows of a markdown text with each cell trimmed (Spectre pads cells to align the columns).</summary>
+    private static List<string> Rows(string md) => md.Split('\n').Where(l => l.StartsWith('|'))
+        .Select(l => "| " + string.Join(" | ", l.Trim('|').Split('|').Select(c => c.Trim()).Select(c => c.Trim('-').Length == 0 ? "---" : c.TrimStart('-') == ":" ? "---:" : c)) + " |")
+        .ToList();
 
     [Fact]
     public void Ratios_to_a_value_that_prints_as_zero_are_not_shown()
@@ -146,7 +201,8 @@ public sealed class OutputTests
         Assert.Equal(1_000_000, WorkloadRegistry.SizeFor(skynet, new Dictionary<string, long>(), quick: false));
         Assert.Equal(skynet.QuickSize, WorkloadRegistry.SizeFor(skynet, new Dictionary<string, long>(), quick: true));
 
-        Assert.Equal(["weft", "weft-declared", "tasks"], RunPlan.ParseModels("weft,tasks", []));
+        Assert.Equal(["weft", "weft-declared", "tasks", "tasks-run", "tasks-call", "tasks-long"], RunPlan.ParseModels("weft,tasks", []));
+        Assert.Equal(["tasks-long", "threads"], RunPlan.ParseModels("tasks-long,threads", []));
         Assert.Equal(["go", "erlang", "node"], RunPlan.ParseModels("peers", []));
         Assert.Throws<ArgumentException>(() => RunPlan.ParseModels("java", []));
         Assert.Equal(["spawn", "c10k"], WorkloadRegistry.Select("spawn,c10k").Select(w => w.Name));

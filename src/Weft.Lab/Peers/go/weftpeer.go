@@ -5,7 +5,7 @@
 //	check <workload> <name> <value>
 //	error <message>
 //
-// Usage: weftpeer <workload> <size>. Built and run by the Lab (go 1.19 or later); nothing else is needed.
+// Built and run by the Lab (go 1.19 or later); nothing else is needed.
 package main
 
 import (
@@ -23,57 +23,63 @@ import (
 	"time"
 )
 
+// Usage: weftpeer <workload> <size> [<warm-up size> [<measured runs>]]. Like the Lab's own models it runs the
+// workload once at the warm-up size without reporting (none when 0), then the measured runs, each printing its
+// result lines; the Lab reports the median run.
 func main() {
 	if len(os.Args) < 3 {
-		fmt.Println("error usage: weftpeer <workload> <size>")
+		fmt.Println("error usage: weftpeer <workload> <size> [<warm-up size> [<measured runs>]]")
 		os.Exit(2)
 	}
 	w := os.Args[1]
-	n, err := strconv.ParseInt(os.Args[2], 10, 64)
-	if err != nil || n <= 0 {
-		fmt.Printf("error bad size %q\n", os.Args[2])
+	n := argInt(2, -1)
+	warm := argInt(3, 0)
+	runs := argInt(4, 1)
+	if n <= 0 || warm < 0 || runs <= 0 {
+		fmt.Printf("error bad arguments %q\n", os.Args[2:])
 		os.Exit(2)
 	}
-	switch w {
-	case "spawn":
-		spawn(int(minI(n/10, 20000)), false)
-		spawn(int(n), true)
-	case "skynet":
-		skynetRun(n/10, false)
-		skynetRun(n, true)
-	case "pingpong":
-		pingpong(int(n/10), false)
-		pingpong(int(n), true)
-	case "prodcons":
-		prodcons(n/10/4*4, false)
-		prodcons(n/4*4, true)
-	case "select":
-		selectOp(int(n/10), false)
-		selectOp(int(n), true)
-	case "hog":
-		hog(n)
-	case "blocking":
-		blocking(n)
-	case "sleep":
-		sleepRate(minI(n, 100))
-		result("sleep", "wakeups_per_s", sleepRate(n), "1/s")
-	case "yield":
-		yield(int(n/10), false)
-		yield(int(n), true)
-	case "c10k":
-		c10k(int(minI(n/10, 200)), false)
-		c10k(int(n), true)
-	default:
+	bench, ok := workloads[w]
+	if !ok {
 		fmt.Printf("error unknown workload %s\n", w)
 		os.Exit(2)
 	}
+	if warm > 0 {
+		bench(warm, false)
+	}
+	for i := int64(0); i < runs; i++ {
+		bench(n, true)
+	}
 }
 
-func minI(a, b int64) int64 {
-	if a < b {
-		return a
+// workloads: each runs once at size n and prints its figures when report is set.
+var workloads = map[string]func(n int64, report bool){
+	"spawn":    func(n int64, r bool) { spawn(int(n), r) },
+	"skynet":   skynetRun,
+	"pingpong": func(n int64, r bool) { pingpong(int(n), r) },
+	"prodcons": func(n int64, r bool) { prodcons(n/4*4, r) },
+	"select":   func(n int64, r bool) { selectOp(int(n), r) },
+	"hog":      hog,
+	"blocking": blocking,
+	"sleep": func(n int64, r bool) {
+		rate := sleepRate(n)
+		if r {
+			result("sleep", "wakeups_per_s", rate, "1/s")
+		}
+	},
+	"yield": func(n int64, r bool) { yield(int(n), r) },
+	"c10k":  func(n int64, r bool) { c10k(int(n), r) },
+}
+
+func argInt(i int, def int64) int64 {
+	if len(os.Args) <= i {
+		return def
 	}
-	return b
+	v, err := strconv.ParseInt(os.Args[i], 10, 64)
+	if err != nil {
+		return -1
+	}
+	return v
 }
 
 func result(w, fig string, v float64, unit string) {
@@ -238,7 +244,7 @@ func selectOp(n int, report bool) {
 }
 
 // hog: 4 goroutines spin on the clock on 2 procs; main sleeps 1 ms in a loop and records its lateness.
-func hog(ms int64) {
+func hog(ms int64, report bool) {
 	runtime.GOMAXPROCS(2)
 	end := time.Now().Add(time.Duration(ms) * time.Millisecond)
 	var wg sync.WaitGroup
@@ -271,8 +277,10 @@ func hog(ms int64) {
 	if count > 0 {
 		mean = sum / float64(count)
 	}
-	result("hog", "worst_late_ms", worst, "ms")
-	result("hog", "mean_late_ms", mean, "ms")
+	if report {
+		result("hog", "worst_late_ms", worst, "ms")
+		result("hog", "mean_late_ms", mean, "ms")
+	}
 }
 
 func sleeperUntil(end time.Time) float64 {
@@ -366,7 +374,7 @@ func (s *sampler) finish() {
 }
 
 // blocking: the sleeper's rate alone, then beside 100 goroutines in 50 ms blocking system calls (nanosleep).
-func blocking(ms int64) {
+func blocking(ms int64, report bool) {
 	alone := sleepRate(ms)
 	s := startSampler()
 	end := time.Now().Add(time.Duration(ms) * time.Millisecond)
@@ -384,8 +392,10 @@ func blocking(ms int64) {
 	beside := sleeperUntil(end)
 	wg.Wait()
 	s.finish()
-	result("blocking", "ratio", beside/alone, "x")
-	result("blocking", "threads", float64(s.peakThreads), "threads")
+	if report {
+		result("blocking", "ratio", beside/alone, "x")
+		result("blocking", "threads", float64(s.peakThreads), "threads")
+	}
 }
 
 func yield(n int, report bool) {
