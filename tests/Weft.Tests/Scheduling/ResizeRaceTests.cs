@@ -34,7 +34,9 @@ public sealed class ResizeRaceTests
                         // Work for this P, so sysmon hands it to another M once our thread blocks.
                         Go.Start(async () => { while (Volatile.Read(ref stop) == 0) await Go.Yield(); });
                         entered.Signal();
+#pragma warning disable WEFT001 // on purpose: an undeclared blocking call, so sysmon retakes the P
                         release.Wait(TestRuntime.HangGuard); // undeclared blocking: the thread sleeps in the kernel
+#pragma warning restore WEFT001
                         await Go.Sleep(1);                    // a timer added while this M holds no P
                         Interlocked.Increment(ref slept);
                         await done.SendAsync(true);
