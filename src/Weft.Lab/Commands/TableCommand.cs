@@ -147,9 +147,9 @@ public static class TableCommand
 
     private static string NotMeasured(string model) => model switch
     {
-        "java" => "no JDK installed; note that OpenJDK 17, the one packaged here, has no virtual threads (they need 21)",
+        "java" => "no JDK installed, not selected, or not in the saved run; OpenJDK 17, the JDK packaged here, has no virtual threads (they need 21), so Loom cannot be measured here",
         "kotlin" => "no Kotlin toolchain is packaged here",
         "tokio" => "no tokio peer in this Lab yet",
-        _ => "its toolchain is not installed, or its model was not selected",
+        _ => "its toolchain is not installed, it was not selected, or the saved run has no figures of it",
     };
 }
