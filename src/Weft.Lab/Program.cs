@@ -64,6 +64,24 @@ public static class Program
                 Console.Out, Console.Error, ratiosTo);
         }));
 
+        var tableModels = new Option<string?>("--models") { Description = "models to measure (default: all that are installed)" };
+        var table = new Command("table", "the seed's comparison of concurrency models, with every cell this machine can measure measured")
+        {
+            tableModels, size, quick, noWarmup, markdown, input, peerTimeout, inProcess,
+        };
+        table.SetAction(r => Guard(() =>
+        {
+            if (r.GetValue(input) is { } file)
+            {
+                Console.Out.Write(TableCommand.Render(CompareCommand.FromJsonLines(File.ReadLines(file)), r.GetValue(markdown)));
+                return 0;
+            }
+
+            var plan = RunPlan.Create(null, r.GetValue(tableModels), RunPlan.AllModels, r.GetValue(size), r.GetValue(quick), !r.GetValue(noWarmup),
+                r.GetValue(peerTimeout), r.GetValue(inProcess));
+            return TableCommand.Execute(plan, r.GetValue(markdown), Console.Out, Console.Error);
+        }));
+
         // The child side of an isolated run (see IsolatedRun): one workload × in-process model, printed as one JSON line.
         var measureWorkload = new Argument<string>("workload");
         var measureModel = new Argument<string>("model");
@@ -85,7 +103,7 @@ public static class Program
 
         var root = new RootCommand("Weft Lab: goroutines, Tasks, threads and peers measured side by side. Without a command: the tour.")
         {
-            bench, compare, measure,
+            bench, compare, table, measure,
         };
         root.Options.Add(quick);
         root.SetAction(r => Guard(() => Tour.Run(quick: r.GetValue(quick))));

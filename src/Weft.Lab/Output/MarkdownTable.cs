@@ -15,6 +15,18 @@ public static class MarkdownTable
     /// <summary>Renders <paramref name="report"/> as markdown (table, then the notes as a list); ratios to <paramref name="baseline"/>.</summary>
     public static string Render(Report report, string baseline = Models.Weft)
     {
+        var text = ToText(Build(report, baseline, TableBorder.Markdown, markup: false), width: 100_000); // never wrap a markdown row
+        var notes = NotesOf(report);
+        if (notes.Count > 0) text += "\n" + string.Concat(notes.Select(n => "- " + n.Replace("|", "\\|") + "\n"));
+        return text;
+    }
+
+    /// <summary>
+    /// <paramref name="renderable"/> rendered as plain text (no colours, no ANSI codes) at <paramref name="width"/>
+    /// columns, trailing spaces and blank lines removed.
+    /// </summary>
+    public static string ToText(IRenderable renderable, int width)
+    {
         var output = new StringWriter { NewLine = "\n" };
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
@@ -23,12 +35,9 @@ public static class MarkdownTable
             Interactive = InteractionSupport.No,
             Out = new AnsiConsoleOutput(output),
         });
-        console.Profile.Width = 100_000; // never wrap a markdown row
-        console.Write(Build(report, baseline, TableBorder.Markdown, markup: false));
-        var text = string.Join('\n', output.ToString().Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0)) + "\n";
-        var notes = NotesOf(report);
-        if (notes.Count > 0) text += "\n" + string.Concat(notes.Select(n => "- " + n.Replace("|", "\\|") + "\n"));
-        return text;
+        console.Profile.Width = width;
+        console.Write(renderable);
+        return string.Join('\n', output.ToString().Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0)) + "\n";
     }
 
     /// <summary>

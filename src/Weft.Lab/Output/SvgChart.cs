@@ -33,6 +33,8 @@ public static class SvgChart
         "go" => "#00add8",
         "erlang" => "#a90533",
         "node" => "#3c873a",
+        "python" => "#ffd43b",
+        "java" => "#b07219",
         _ => "#e69138",
     };
 

@@ -29,6 +29,17 @@ public abstract class Peer
     /// <summary>Where builds go.</summary>
     protected static string BuildRoot => Path.Combine(Path.GetTempPath(), "weft-lab-peers");
 
+    /// <summary>
+    /// The build folder of <paramref name="sourceFile"/>: named after a hash of its content, so two copies of the
+    /// Lab with different peer sources (two worktrees, an older checkout) never run each other's builds, and the
+    /// same source is built once. (A shared folder once let another checkout's older Go build answer for this one.)
+    /// </summary>
+    protected string BuildDirFor(string sourceFile)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(sourceFile));
+        return Path.Combine(BuildRoot, $"{Name}-{Convert.ToHexString(hash, 0, 6).ToLowerInvariant()}");
+    }
+
     /// <summary>The full path of <see cref="Tool"/>, or null when it is not installed.</summary>
     public string? ToolPath => Toolchain.Find(Tool);
 
@@ -50,6 +61,11 @@ public abstract class Peer
 
     /// <summary>What a reader must know beside this peer's figures of <paramref name="workload"/>, or null.</summary>
     public virtual string? Caveat(string workload) => null;
+
+    /// <summary>The caveat of a one-thread runtime's <c>c10k</c>: its CPU limit is the machine's, like every model's.</summary>
+    protected string OneThreadCeiling() =>
+        $"{Name} runs on one thread; its cpu_limit_pct is against all {C10kWorkload.Cores} cores like every model's, " +
+        $"so {100.0 / C10kWorkload.Cores:0.#} % is its ceiling";
 
     /// <summary>The toolchain's version, for notes and the chart (best effort).</summary>
     public virtual string Version() => "";
@@ -121,7 +137,7 @@ public abstract class Peer
     }
 
     /// <summary>The peers the Lab knows.</summary>
-    public static IReadOnlyList<Peer> All { get; } = [new GoPeer(), new ErlangPeer(), new NodePeer()];
+    public static IReadOnlyList<Peer> All { get; } = [new GoPeer(), new ErlangPeer(), new NodePeer(), new PythonPeer(), new JavaPeer()];
 
     /// <summary>The peer named <paramref name="name"/>, or null.</summary>
     public static Peer? Find(string name) => All.FirstOrDefault(p => p.Name == name);

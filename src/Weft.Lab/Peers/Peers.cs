@@ -15,19 +15,20 @@ public sealed class GoPeer : Peer
     public override IReadOnlyList<string> Workloads { get; } =
         ["spawn", "skynet", "pingpong", "prodcons", "select", "hog", "blocking", "sleep", "yield", "c10k"];
 
-    private string BuildDir => Path.Combine(BuildRoot, "go");
+    private string Source => Path.Combine(SourceDirectory, "weftpeer.go");
+
+    private string BuildDir => BuildDirFor(Source);
 
     private string Binary => Path.Combine(BuildDir, OperatingSystem.IsWindows() ? "weftpeer.exe" : "weftpeer");
 
     /// <inheritdoc />
     public override string? Prepare(TimeSpan timeout)
     {
-        var source = Path.Combine(SourceDirectory, "weftpeer.go");
-        if (!File.Exists(source)) return $"source not found: {source}";
-        if (File.Exists(Binary) && File.GetLastWriteTimeUtc(Binary) > File.GetLastWriteTimeUtc(source)) return null;
+        if (!File.Exists(Source)) return $"source not found: {Source}";
+        if (File.Exists(Binary)) return null;
         Directory.CreateDirectory(BuildDir);
         var psi = ProcessRunner.Start(ToolPath!, SourceDirectory, "build", "-o", Binary, "weftpeer.go");
-        psi.Environment["GOCACHE"] = Path.Combine(BuildRoot, "gocache");
+        psi.Environment["GOCACHE"] = Path.Combine(BuildRoot, "gocache"); // content-addressed: safe to share
         psi.Environment["GOPATH"] = Path.Combine(BuildRoot, "gopath");
         psi.Environment["GOTOOLCHAIN"] = "local";
         psi.Environment["GOFLAGS"] = "-mod=mod";
@@ -60,15 +61,21 @@ public sealed class ErlangPeer : Peer
     /// <inheritdoc />
     public override IReadOnlyList<string> Workloads { get; } = ["spawn", "skynet", "pingpong", "hog", "sleep", "yield", "c10k"];
 
-    private string BuildDir => Path.Combine(BuildRoot, "erlang");
+    private string Source => Path.Combine(SourceDirectory, "weftpeer.erl");
+
+    private string BuildDir => BuildDirFor(Source);
+
+    /// <inheritdoc />
+    public override string? Caveat(string workload) => workload == "c10k"
+        ? "the Erlang peer calibrates its 1 ms of work once per process with a short probe, and that calibration " +
+            "swung about 4x between runs of the BEAM on this VM (once above 100 % of the CPU limit): its c10k figures are unreliable"
+        : null;
 
     /// <inheritdoc />
     public override string? Prepare(TimeSpan timeout)
     {
-        var source = Path.Combine(SourceDirectory, "weftpeer.erl");
-        if (!File.Exists(source)) return $"source not found: {source}";
-        var beam = Path.Combine(BuildDir, "weftpeer.beam");
-        if (File.Exists(beam) && File.GetLastWriteTimeUtc(beam) > File.GetLastWriteTimeUtc(source)) return null;
+        if (!File.Exists(Source)) return $"source not found: {Source}";
+        if (File.Exists(Path.Combine(BuildDir, "weftpeer.beam"))) return null;
         Directory.CreateDirectory(BuildDir);
         var erlc = Toolchain.Find("erlc") ?? Path.Combine(Path.GetDirectoryName(ToolPath!)!, "erlc");
         var r = ProcessRunner.Run(ProcessRunner.Start(erlc, SourceDirectory, "-o", BuildDir, "weftpeer.erl"), timeout);
@@ -90,11 +97,28 @@ public sealed class ErlangPeer : Peer
     }
 }
 
+/// <summary>A peer whose program is a script its interpreter (<see cref="Peer.Tool"/>) runs from the source folder: nothing to build.</summary>
+/// <param name="script">The script's file name in the source folder.</param>
+/// <param name="interpreterOptions">Options for the interpreter, before the script.</param>
+public abstract class ScriptPeer(string script, params string[] interpreterOptions) : Peer
+{
+    /// <inheritdoc />
+    public override string? Prepare(TimeSpan timeout)
+    {
+        var source = Path.Combine(SourceDirectory, script);
+        return File.Exists(source) ? null : $"source not found: {source}";
+    }
+
+    /// <inheritdoc />
+    public override ProcessStartInfo Command(string workload, long size, long warmupSize, int repeats) =>
+        ProcessRunner.Start(ToolPath!, SourceDirectory, [.. interpreterOptions, script, .. Arguments(workload, size, warmupSize, repeats)]);
+}
+
 /// <summary>
 /// Node.js: <c>Peers/node/weftpeer.js</c>, run with <c>node --expose-gc</c> (one thread: an event loop). Node has no
 /// channels; the program carries a small Go-style channel class of its own.
 /// </summary>
-public sealed class NodePeer : Peer
+public sealed class NodePeer() : ScriptPeer("weftpeer.js", "--expose-gc", "--max-old-space-size=8192")
 {
     /// <inheritdoc />
     public override string Name => "node";
@@ -106,18 +130,6 @@ public sealed class NodePeer : Peer
     public override IReadOnlyList<string> Workloads { get; } =
         ["spawn", "skynet", "skynet-await", "pingpong", "prodcons", "select", "hog", "sleep", "yield", "c10k"];
 
-    /// <inheritdoc />
-    public override string? Prepare(TimeSpan timeout)
-    {
-        var source = Path.Combine(SourceDirectory, "weftpeer.js");
-        return File.Exists(source) ? null : $"source not found: {source}";
-    }
-
-    /// <inheritdoc />
-    public override ProcessStartInfo Command(string workload, long size, long warmupSize, int repeats) =>
-        ProcessRunner.Start(ToolPath!, SourceDirectory, ["--expose-gc", "--max-old-space-size=8192", "weftpeer.js",
-            .. Arguments(workload, size, warmupSize, repeats)]);
-
     /// <summary>The channel class of the Node program, named beside every figure that uses it.</summary>
     public const string ChannelCaveat =
         "node's channels are a small Go-style class written for the Lab (Peers/node/weftpeer.js), not a library";
@@ -127,6 +139,7 @@ public sealed class NodePeer : Peer
     {
         "skynet" => ChannelCaveat + "; its await-only tree (skynet-await, no channels) is the fairer picture of node",
         "pingpong" or "prodcons" or "select" => ChannelCaveat,
+        "c10k" => OneThreadCeiling(),
         _ => null,
     };
 
@@ -135,5 +148,95 @@ public sealed class NodePeer : Peer
     {
         var r = ProcessRunner.Run(ProcessRunner.Start(ToolPath!, null, "--version"), TimeSpan.FromSeconds(20));
         return "node " + r.Stdout.Trim();
+    }
+}
+
+/// <summary>
+/// Python asyncio: <c>Peers/python/weftpeer.py</c>, run with <c>python3</c> (one thread: an event loop). asyncio has no
+/// channels; its idiomatic stand-in, <c>asyncio.Queue</c>, is used and named beside the figures.
+/// </summary>
+public sealed class PythonPeer() : ScriptPeer("weftpeer.py", "-u")
+{
+    /// <inheritdoc />
+    public override string Name => "python";
+
+    /// <inheritdoc />
+    public override string Tool => "python3";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> Workloads { get; } =
+        ["spawn", "skynet", "skynet-await", "pingpong", "prodcons", "hog", "blocking", "sleep", "yield", "c10k"];
+
+    /// <inheritdoc />
+    public override string? Caveat(string workload) => workload switch
+    {
+        "skynet" => "python has no channels: each parent's mailbox is an unbounded asyncio.Queue",
+        "pingpong" => "python has no rendezvous channel: asyncio.Queue(1) both ways",
+        "prodcons" => "python: asyncio.Queue(1024), closed with one sentinel per consumer",
+        "blocking" => "python sends the blocking call where asyncio says to: loop.run_in_executor, the default thread pool",
+        "c10k" => OneThreadCeiling(),
+        _ => null,
+    };
+
+    /// <inheritdoc />
+    public override string Version()
+    {
+        var r = ProcessRunner.Run(ProcessRunner.Start(ToolPath!, null, "--version"), TimeSpan.FromSeconds(20));
+        return (r.Stdout + r.Stderr).Trim();
+    }
+}
+
+/// <summary>
+/// Java: <c>Peers/java/WeftPeer.java</c>, compiled with <c>javac</c>, run with <c>java</c>. OpenJDK 17 is what is
+/// packaged here and has no virtual threads (they need 21), so the program measures platform threads with
+/// java.util.concurrent queues, and CompletableFuture on a fork-join pool.
+/// </summary>
+public sealed class JavaPeer : Peer
+{
+    /// <inheritdoc />
+    public override string Name => "java";
+
+    /// <inheritdoc />
+    public override string Tool => "java";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> Workloads { get; } =
+        ["spawn", "skynet-await", "pingpong", "prodcons", "hog", "blocking", "sleep", "yield", "c10k"];
+
+    private string Source => Path.Combine(SourceDirectory, "WeftPeer.java");
+
+    private string BuildDir => BuildDirFor(Source);
+
+    /// <inheritdoc />
+    public override string? Prepare(TimeSpan timeout)
+    {
+        if (!File.Exists(Source)) return $"source not found: {Source}";
+        if (File.Exists(Path.Combine(BuildDir, "WeftPeer.class"))) return null;
+        var javac = Toolchain.Find("javac");
+        if (javac is null) return "`javac` is not on PATH (Debian: apt-get install openjdk-17-jdk-headless)";
+        Directory.CreateDirectory(BuildDir);
+        var r = ProcessRunner.Run(ProcessRunner.Start(javac, SourceDirectory, "-d", BuildDir, "WeftPeer.java"), timeout);
+        if (r.TimedOut) return $"javac timed out after {timeout.TotalSeconds:0} s";
+        return r.ExitCode == 0 ? null : $"javac failed: {Tail(r.Stderr + r.Stdout)}";
+    }
+
+    /// <inheritdoc />
+    public override ProcessStartInfo Command(string workload, long size, long warmupSize, int repeats) =>
+        ProcessRunner.Start(ToolPath!, BuildDir, ["-cp", BuildDir, "WeftPeer", .. Arguments(workload, size, warmupSize, repeats)]);
+
+    /// <inheritdoc />
+    public override string? Caveat(string workload) => workload switch
+    {
+        "spawn" => "java: platform threads, at most 10,000 (resident bytes), as the threads model: OpenJDK 17 has no virtual threads",
+        "skynet-await" or "c10k" => "java: CompletableFuture on a fork-join pool with one worker per core",
+        "pingpong" or "prodcons" or "hog" or "blocking" or "yield" => "java: platform threads (SynchronousQueue, ArrayBlockingQueue)",
+        _ => null,
+    };
+
+    /// <inheritdoc />
+    public override string Version()
+    {
+        var r = ProcessRunner.Run(ProcessRunner.Start(ToolPath!, null, "-version"), TimeSpan.FromSeconds(20));
+        return (r.Stderr + r.Stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim() ?? "";
     }
 }

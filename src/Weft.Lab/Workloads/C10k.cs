@@ -57,15 +57,6 @@ public sealed class C10kWorkload : Workload
     /// <inheritdoc />
     public override long WarmupSize(long size) => Math.Min(size / 10, 200);
 
-    /// <inheritdoc />
-    public override string? Caveat(string model) => model switch
-    {
-        "node" => $"node runs on one thread; its cpu_limit_pct is against all {Cores} cores like every model's, so {100.0 / Cores:0.#} % is its ceiling",
-        "erlang" => "the Erlang peer calibrates its 1 ms of work once per process with a short probe, and that calibration " +
-            "swung about 4x between runs of the BEAM on this VM (once above 100 % of the CPU limit): its c10k figures are unreliable",
-        _ => null,
-    };
-
     /// <summary>The machine's CPU limit in requests per second: cores ÷ 1 ms of CPU per request.</summary>
     public static double CpuLimit => Cores * 1000.0 / CpuMs;
 
