@@ -85,6 +85,44 @@ public static class Go
     }
 
     /// <summary>
+    /// Parks the goroutine for at least <paramref name="duration"/>, or until <paramref name="cancellationToken"/> is
+    /// canceled, which throws <see cref="OperationCanceledException"/>. Outside goroutines it awaits a .NET delay.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="duration"/> is negative.</exception>
+    public static GoTask Sleep(TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var plain = Sleep(duration);
+        if (!cancellationToken.CanBeCanceled) return AwaitSleep(plain);
+        return CancelableSleep(duration, cancellationToken);
+
+        static async GoTask AwaitSleep(SleepAwaitable sleep) => await sleep;
+    }
+
+    /// <summary>As <see cref="Sleep(TimeSpan, CancellationToken)"/>, ended by the context's cancellation (Go's select on a timer and ctx.Done()).</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="context"/> is null.</exception>
+    public static GoTask Sleep(TimeSpan duration, GoContext context) => Sleep(duration, GoContext.TokenOf(context));
+
+    private static async GoTask CancelableSleep(TimeSpan duration, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (G.Current is null)
+        {
+            await Task.Delay(duration, cancellationToken);
+            return;
+        }
+
+        var timer = Time.NewTimer(duration);
+        try
+        {
+            await timer.C.ReceiveAsync(cancellationToken);
+        }
+        finally
+        {
+            timer.Stop();
+        }
+    }
+
+    /// <summary>
     /// Runs a call that blocks its OS thread (file or socket I/O, a native call, a lock) as Go runs a system call:
     /// the goroutine's P is left for sysmon to hand to another thread if the call lasts, so the other goroutines keep
     /// running; a short call keeps its P. On return the goroutine takes back its P, or any idle P, or waits its turn
