@@ -21,7 +21,7 @@ namespace Weft;
 /// });
 /// </code>
 /// </example>
-public static class Go
+public static partial class Go
 {
     /// <summary>Starts a goroutine (Go's <c>go f()</c>); an exception escaping it is a panic. Async lambdas bind here.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="body"/> is null.</exception>
@@ -82,44 +82,6 @@ public static class Go
         if (double.IsNaN(milliseconds) || milliseconds < 0)
             throw new ArgumentOutOfRangeException(nameof(milliseconds), milliseconds, "Go.Sleep: the duration must be a non-negative number of milliseconds.");
         return new SleepAwaitable(double.IsPositiveInfinity(milliseconds) ? long.MaxValue : (long)Math.Min(long.MaxValue, milliseconds * 1e6));
-    }
-
-    /// <summary>
-    /// Parks the goroutine for at least <paramref name="duration"/>, or until <paramref name="cancellationToken"/> is
-    /// canceled, which throws <see cref="OperationCanceledException"/>. Outside goroutines it awaits a .NET delay.
-    /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="duration"/> is negative.</exception>
-    public static GoTask Sleep(TimeSpan duration, CancellationToken cancellationToken)
-    {
-        var plain = Sleep(duration);
-        if (!cancellationToken.CanBeCanceled) return AwaitSleep(plain);
-        return CancelableSleep(duration, cancellationToken);
-
-        static async GoTask AwaitSleep(SleepAwaitable sleep) => await sleep;
-    }
-
-    /// <summary>As <see cref="Sleep(TimeSpan, CancellationToken)"/>, ended by the context's cancellation (Go's select on a timer and ctx.Done()).</summary>
-    /// <exception cref="ArgumentNullException"><paramref name="context"/> is null.</exception>
-    public static GoTask Sleep(TimeSpan duration, GoContext context) => Sleep(duration, GoContext.TokenOf(context));
-
-    private static async GoTask CancelableSleep(TimeSpan duration, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        if (G.Current is null)
-        {
-            await Task.Delay(duration, cancellationToken);
-            return;
-        }
-
-        var timer = Time.NewTimer(duration);
-        try
-        {
-            await timer.C.ReceiveAsync(cancellationToken);
-        }
-        finally
-        {
-            timer.Stop();
-        }
     }
 
     /// <summary>

@@ -35,6 +35,9 @@ public static partial class Sync
         /// <summary>Readers the pending writer still waits for. Interlocked.</summary>
         private int _readerWait;
 
+        /// <summary>True while a writer holds the lock or waits for it (racy snapshot, for tests).</summary>
+        internal bool WriterPending => Volatile.Read(ref _readerCount) < 0;
+
         /// <summary>Takes a read lock, parking while a writer holds the lock or waits for it.</summary>
         public GoTask RLockAsync()
         {
