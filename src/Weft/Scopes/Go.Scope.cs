@@ -20,7 +20,7 @@ public static partial class Go
     {
         ArgumentNullException.ThrowIfNull(body);
         T result = default!;
-        await Scope(async s => result = await body(s));
+        await Scope(new ScopeOptions(), async s => { result = await body(s); });
         return result;
     }
 
