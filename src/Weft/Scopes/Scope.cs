@@ -25,7 +25,13 @@ public sealed class Scope
     private readonly GoRuntime _runtime;
     private readonly JoinPolicy _policy;
     private readonly Action _cancel;
-    private readonly Sync.WaitGroup _children = new();
+
+    /// <summary>
+    /// The children's handles, joined in order by the owner. Awaiting a handle whose goroutine has not started runs it
+    /// inline (see ARCHITECTURE §2, joining), so a tree of scopes runs depth-first instead of queueing every leaf.
+    /// Owner only.
+    /// </summary>
+    private readonly List<GoTask> _children = [];
     private readonly object _policyLock = new();
 
     /// <summary>Children started so far (their indexes).</summary>
@@ -78,7 +84,7 @@ public sealed class Scope
     {
         ArgumentNullException.ThrowIfNull(child);
         int index = Admit();
-        _runtime.Start(() => RunChild(child, index));
+        _children.Add(_runtime.Spawn(() => RunChild(child, index)));
     }
 
     /// <summary>Starts <paramref name="child"/> as a goroutine of this scope; its result goes to the policy (e.g. <see cref="FirstSuccess{T}"/>).</summary>
@@ -88,7 +94,7 @@ public sealed class Scope
     {
         ArgumentNullException.ThrowIfNull(child);
         int index = Admit();
-        _runtime.Start(() => RunChild(child, index));
+        _children.Add(_runtime.Spawn(() => RunChild(child, index)));
     }
 
     /// <summary>Shuts the scope down: cancels <see cref="Context"/>; the scope still waits for its children.</summary>
@@ -99,7 +105,6 @@ public sealed class Scope
         if (G.Current != _owner)
             throw new InvalidOperationException($"Only the goroutine that opened scope {Id} may start children in it; a child can open a nested Go.Scope.");
         if (_closed) throw new InvalidOperationException($"Scope {Id} has ended its body: no more children can be started in it.");
-        _children.Add(1);
         return _started++;
     }
 
@@ -141,7 +146,6 @@ public sealed class Scope
         lock (_policyLock) shutDown = _policy.OnChildCompleted(outcome, Volatile.Read(ref _shuttingDown) != 0);
         if (shutDown) ShutDown();
         G.Current!.Extras.Scope = null;
-        _children.Done();
     }
 
     private void ShutDown()
@@ -167,7 +171,8 @@ public sealed class Scope
         }
 
         _closed = true;
-        await _children.WaitAsync(WaitReason.ScopeWait);
+        // The children catch their own failures (RunChild), so these awaits never throw.
+        foreach (var child in _children) await child;
         if (g is not null) g.Extras.Scope = outer;
         try
         {

@@ -53,7 +53,7 @@ public static partial class Sync
         public GoTask LockAsync()
         {
             if (Interlocked.CompareExchange(ref _state, Locked, 0) == 0) return default;
-            return LockSlowAsync(default);
+            return LockContended(default);
         }
 
         /// <summary>
@@ -64,7 +64,7 @@ public static partial class Sync
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (Interlocked.CompareExchange(ref _state, Locked, 0) == 0) return default;
-            return LockSlowAsync(cancellationToken);
+            return LockContended(cancellationToken);
         }
 
         /// <summary>As <see cref="LockAsync(CancellationToken)"/> with the context's cancellation.</summary>
@@ -129,10 +129,20 @@ public static partial class Sync
             }
         }
 
-        private async GoTask LockSlowAsync(CancellationToken token)
+        /// <summary>
+        /// Contended: run Go's lockSlow synchronously (spinning included) and only if it must park go async, so a lock
+        /// won by spinning allocates no frame.
+        /// </summary>
+        private GoTask LockContended(CancellationToken token)
         {
             var attempt = new LockAttempt();
-            while (Step(ref attempt) is { } waiter)
+            var waiter = Step(ref attempt);
+            return waiter is null ? default : LockSlowAsync(attempt, waiter, token);
+        }
+
+        private async GoTask LockSlowAsync(LockAttempt attempt, SyncWaiter waiter, CancellationToken token)
+        {
+            while (true)
             {
                 if (token.CanBeCanceled)
                 {
@@ -161,7 +171,9 @@ public static partial class Sync
                     await waiter.WaitAsync();
                 }
 
-                if (AfterWake(ref attempt)) break;
+                if (AfterWake(ref attempt)) return;
+                if (Step(ref attempt) is not { } next) return;
+                waiter = next;
             }
         }
 

@@ -8,7 +8,7 @@ public static partial class Sync
     /// <summary>
     /// Waits for a collection of goroutines to finish (Go's <c>sync.WaitGroup</c>, including Go 1.25's
     /// <see cref="Go(Func{GoTask})"/>). <see cref="Add"/> before starting the work, <see cref="Done"/> when each piece
-    /// ends, <see cref="WaitAsync()"/> to wait for the counter to reach zero.
+    /// ends, <see cref="WaitAsync"/> to wait for the counter to reach zero.
     /// </summary>
     /// <remarks>
     /// Misuse fails as in Go: a negative counter throws ("sync: negative WaitGroup counter"); an Add with a positive
@@ -76,16 +76,14 @@ public static partial class Sync
         }
 
         /// <summary>Waits until the counter is zero (at once if it is). Parks the goroutine.</summary>
-        public GoTask WaitAsync() => WaitAsync(WaitReason.WaitGroupWait);
-
-        internal GoTask WaitAsync(WaitReason reason)
+        public GoTask WaitAsync()
         {
-            var waiter = Register(reason, out bool done);
+            var waiter = Register(WaitReason.WaitGroupWait, out bool done);
             return done ? default : WaitSlowAsync(waiter);
         }
 
         /// <summary>Waits until the counter is zero, blocking the calling thread. For plain threads only.</summary>
-        /// <exception cref="InvalidOperationException">Called from a goroutine (use <see cref="WaitAsync()"/>), or the group was reused early.</exception>
+        /// <exception cref="InvalidOperationException">Called from a goroutine (use <see cref="WaitAsync"/>), or the group was reused early.</exception>
         public void Wait()
         {
             ThrowIfGoroutine(nameof(WaitGroup), nameof(Wait), nameof(WaitAsync));

@@ -72,23 +72,15 @@ public class ScopeTests
                     });
                 }
 
-                var second = new Chan<bool>();
                 s.Go(async () =>
                 {
-                    await second.ReceiveAsync(); // fails after the first, while the scope shuts down
+                    await s.Context.Done.ReceiveWithOkAsync(); // fails only after the first failure shut the scope down
                     throw new FormatException("second");
                 });
                 s.Go(async () =>
                 {
                     await Go.Yield();
-                    try
-                    {
-                        throw new InvalidOperationException("first");
-                    }
-                    finally
-                    {
-                        second.Close();
-                    }
+                    throw new InvalidOperationException("first");
                 });
                 await Go.Yield();
             }));
@@ -318,7 +310,7 @@ public class ScopeTests
     }
 
     [Fact]
-    public void Deadlock_InsideAScope_IsDetected_WithTheScopeJoinReason()
+    public void Deadlock_InsideAScope_IsDetected_AndTheDumpShowsTheScope()
     {
         using var rt = new TestRuntime(1);
         var ex = Assert.Throws<DeadlockException>(() => rt.Run(async () =>
@@ -329,7 +321,8 @@ public class ScopeTests
                 await Go.Yield();
             });
         }));
-        Assert.Contains("[scope join", ex.Dump);
+        Assert.Contains("[goroutine await", ex.Dump); // the owner joins its children's handles
+        Assert.Contains("[chan receive", ex.Dump);
         Assert.Contains("scopes:", ex.Dump);
         rt.IgnoreLeaks();
     }
