@@ -8,6 +8,9 @@ namespace Weft.Contexts;
 /// <summary>Something a cancelable context cancels when it is canceled: a derived context or an AfterFunc.</summary>
 internal interface ICancelChild
 {
+    /// <summary>Position in the registering ancestor's child list (for O(1) removal), or -1. Under that ancestor's lock.</summary>
+    int ChildIndex { get; set; }
+
     /// <summary>
     /// Marks this node canceled with <paramref name="err"/> and <paramref name="cause"/> (if it was live) and appends
     /// the children it must cancel in turn to <paramref name="next"/>. Called outside every lock.
@@ -47,7 +50,10 @@ internal sealed class CancelContext : GoContext, ICancelChild
     /// <summary>Created on first use of <see cref="Done"/>; the shared closed channel if that was after cancellation.</summary>
     private Chan<bool>? _done;
 
-    private HashSet<ICancelChild>? _children;
+    /// <summary>Registered children; each knows its index, so removal swaps in the last one (O(1), no hashing). Under the lock.</summary>
+    private List<ICancelChild>? _children;
+
+    int ICancelChild.ChildIndex { get; set; } = -1;
 
     private CancellationTokenSource? _cts;
 
@@ -114,7 +120,9 @@ internal sealed class CancelContext : GoContext, ICancelChild
         ancestor._lock.Enter();
         if (ancestor._err is null)
         {
-            (ancestor._children ??= []).Add(child);
+            var list = ancestor._children ??= [];
+            child.ChildIndex = list.Count;
+            list.Add(child);
             ancestor._lock.Exit();
             registered(ancestor);
             return;
@@ -130,7 +138,16 @@ internal sealed class CancelContext : GoContext, ICancelChild
     internal void RemoveChild(ICancelChild child)
     {
         _lock.Enter();
-        _children?.Remove(child);
+        int i = child.ChildIndex;
+        if (_children is { } list && i >= 0 && i < list.Count && ReferenceEquals(list[i], child))
+        {
+            var last = list[^1];
+            list[i] = last;
+            last.ChildIndex = i;
+            list.RemoveAt(list.Count - 1);
+            child.ChildIndex = -1;
+        }
+
         _lock.Exit();
     }
 
@@ -146,8 +163,10 @@ internal sealed class CancelContext : GoContext, ICancelChild
     private static void CancelTree(ICancelChild root, Exception err, Exception? cause)
     {
         List<Exception>? faults = null;
-        var level = new List<ICancelChild> { root };
-        var next = new List<ICancelChild>();
+        var next = new List<ICancelChild>(0);
+        root.CancelOne(err, cause, next, ref faults);
+        var level = next;
+        next = level.Count == 0 ? level : [];
         while (level.Count > 0)
         {
             foreach (var node in level) node.CancelOne(err, cause, next, ref faults);
@@ -268,6 +287,8 @@ internal sealed class AfterFuncNode(GoContext context, Action action, GoRuntime 
     private int _decided;
 
     private CancelContext? _registeredWith;
+
+    int ICancelChild.ChildIndex { get; set; } = -1;
 
     internal void Attach() => CancelContext.Attach(this, context, c => _registeredWith = c);
 
