@@ -27,6 +27,17 @@ public abstract class Peer
     /// <summary>Where builds go.</summary>
     protected static string BuildRoot => Path.Combine(Path.GetTempPath(), "weft-lab-peers");
 
+    /// <summary>
+    /// A short hash of a source file's content, so builds of different versions of a peer (several worktrees share
+    /// the temporary build root) never reuse each other's binaries; "missing" if the file does not exist.
+    /// </summary>
+    protected static string SourceStamp(string file)
+    {
+        if (!File.Exists(file)) return "missing";
+        var hash = System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(file));
+        return Convert.ToHexString(hash, 0, 4).ToLowerInvariant();
+    }
+
     /// <summary>The full path of <see cref="Tool"/>, or null when it is not installed.</summary>
     public string? ToolPath => Toolchain.Find(Tool);
 

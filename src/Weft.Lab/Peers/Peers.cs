@@ -16,7 +16,7 @@ public sealed class GoPeer : Peer
     public override IReadOnlyList<string> Workloads { get; } =
         ["spawn", "skynet", "pingpong", "prodcons", "select", "hog", "blocking", "sleep", "yield", "c10k", "mutex", "context"];
 
-    private string BuildDir => Path.Combine(BuildRoot, "go");
+    private string BuildDir => Path.Combine(BuildRoot, "go-" + SourceStamp(Path.Combine(SourceDirectory, "weftpeer.go")));
 
     private string Binary => Path.Combine(BuildDir, OperatingSystem.IsWindows() ? "weftpeer.exe" : "weftpeer");
 
