@@ -21,7 +21,7 @@ namespace Weft;
 /// });
 /// </code>
 /// </example>
-public static class Go
+public static partial class Go
 {
     /// <summary>Starts a goroutine (Go's <c>go f()</c>); an exception escaping it is a panic. Async lambdas bind here.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="body"/> is null.</exception>

@@ -19,6 +19,9 @@ public static class WorkloadRegistry
         new SleepWorkload(),
         new YieldWorkload(),
         new C10kWorkload(),
+        new MutexWorkload(),
+        new ContextWorkload(),
+        new ScopeWorkload(),
     ];
 
     /// <summary>The workload named <paramref name="name"/>, or null.</summary>

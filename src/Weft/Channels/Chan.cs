@@ -114,6 +114,10 @@ public sealed partial class Chan<T> : ISelectableChan
     /// <summary>As <see cref="SendAsync(T)"/>; a cancellation withdraws the waiting send and throws <see cref="OperationCanceledException"/>.</summary>
     public SendAwaitable<T> SendAsync(T value, CancellationToken cancellationToken) => new(this, value, cancellationToken);
 
+    /// <summary>As <see cref="SendAsync(T, CancellationToken)"/>, ended by the context's cancellation.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="context"/> is null.</exception>
+    public SendAwaitable<T> SendAsync(T value, GoContext context) => new(this, value, GoContext.TokenOf(context));
+
     /// <summary>
     /// Sends without waiting: true when a receiver took the value or it was buffered, false when the send would block.
     /// </summary>
@@ -231,6 +235,10 @@ public sealed partial class Chan<T> : ISelectableChan
     /// <summary>As <see cref="ReceiveAsync()"/>; a cancellation withdraws the waiting receive and throws <see cref="OperationCanceledException"/>.</summary>
     public ReceiveAwaitable<T> ReceiveAsync(CancellationToken cancellationToken) => new(this, cancellationToken);
 
+    /// <summary>As <see cref="ReceiveAsync(CancellationToken)"/>, ended by the context's cancellation.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="context"/> is null.</exception>
+    public ReceiveAwaitable<T> ReceiveAsync(GoContext context) => new(this, GoContext.TokenOf(context));
+
     /// <summary>
     /// Receives like Go's <c>v, ok := &lt;-ch</c>: <c>Ok</c> is true for a value sent on the channel, false for the
     /// default value a closed, drained channel yields.
@@ -239,6 +247,10 @@ public sealed partial class Chan<T> : ISelectableChan
 
     /// <summary>As <see cref="ReceiveWithOkAsync()"/>, with cancellation.</summary>
     public ReceiveWithOkAwaitable<T> ReceiveWithOkAsync(CancellationToken cancellationToken) => new(this, cancellationToken);
+
+    /// <summary>As <see cref="ReceiveWithOkAsync(CancellationToken)"/>, ended by the context's cancellation.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="context"/> is null.</exception>
+    public ReceiveWithOkAwaitable<T> ReceiveWithOkAsync(GoContext context) => new(this, GoContext.TokenOf(context));
 
     /// <summary>Receives without waiting: true with a value when one was available, false otherwise (also when closed and drained).</summary>
     public bool TryReceive(out T value) => TryReceive(out value, out bool ok) && ok;

@@ -27,11 +27,17 @@ public readonly struct ChanReader<T> : IEquatable<ChanReader<T>>
     /// <summary>See <see cref="Chan{T}.ReceiveAsync(CancellationToken)"/>.</summary>
     public ReceiveAwaitable<T> ReceiveAsync(CancellationToken cancellationToken) => new(Channel, cancellationToken);
 
+    /// <summary>See <see cref="Chan{T}.ReceiveAsync(GoContext)"/>.</summary>
+    public ReceiveAwaitable<T> ReceiveAsync(GoContext context) => new(Channel, GoContext.TokenOf(context));
+
     /// <summary>See <see cref="Chan{T}.ReceiveWithOkAsync()"/>.</summary>
     public ReceiveWithOkAwaitable<T> ReceiveWithOkAsync() => new(Channel, default);
 
     /// <summary>See <see cref="Chan{T}.ReceiveWithOkAsync(CancellationToken)"/>.</summary>
     public ReceiveWithOkAwaitable<T> ReceiveWithOkAsync(CancellationToken cancellationToken) => new(Channel, cancellationToken);
+
+    /// <summary>See <see cref="Chan{T}.ReceiveWithOkAsync(GoContext)"/>.</summary>
+    public ReceiveWithOkAwaitable<T> ReceiveWithOkAsync(GoContext context) => new(Channel, GoContext.TokenOf(context));
 
     /// <summary>See <see cref="Chan{T}.TryReceive(out T)"/>; always false for the nil channel.</summary>
     public bool TryReceive(out T value)

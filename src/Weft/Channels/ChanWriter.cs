@@ -27,6 +27,9 @@ public readonly struct ChanWriter<T> : IEquatable<ChanWriter<T>>
     /// <summary>See <see cref="Chan{T}.SendAsync(T, CancellationToken)"/>.</summary>
     public SendAwaitable<T> SendAsync(T value, CancellationToken cancellationToken) => new(Channel, value, cancellationToken);
 
+    /// <summary>See <see cref="Chan{T}.SendAsync(T, GoContext)"/>.</summary>
+    public SendAwaitable<T> SendAsync(T value, GoContext context) => new(Channel, value, GoContext.TokenOf(context));
+
     /// <summary>See <see cref="Chan{T}.TrySend(T)"/>; always false for the nil channel.</summary>
     /// <exception cref="ChannelClosedException">The channel is closed.</exception>
     public bool TrySend(T value) => Channel is not null && Channel.TrySend(value);

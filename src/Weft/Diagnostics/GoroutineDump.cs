@@ -23,12 +23,15 @@ internal static class GoroutineDump
     public static string Format(IEnumerable<G> goroutines)
     {
         var sb = new StringBuilder();
-        foreach (var g in goroutines.OrderBy(g => g.Id))
+        var ordered = goroutines.OrderBy(g => g.Id).ToList();
+        foreach (var g in ordered)
         {
             if (sb.Length > 0) sb.AppendLine();
             Append(sb, g);
         }
 
+        var scopes = Scopes.ScopeDump.Tree(ordered);
+        if (scopes.Length > 0) sb.AppendLine().Append(scopes);
         return sb.ToString();
     }
 
@@ -65,6 +68,7 @@ internal static class GoroutineDump
         if (g.HasLockedM) sb.Append(", locked to thread");
         sb.AppendLine("]:");
         foreach (var frame in FramesOf(g)) sb.AppendLine(frame);
+        if (Scopes.ScopeDump.LineFor(g) is { } scope) sb.AppendLine(scope);
 
         var extras = g.ExtrasOrNull;
         if (extras is { StuckCount: > 0 })

@@ -447,6 +447,9 @@ internal sealed class GExtras
 
     /// <summary>The creating goroutine's id, or 0.</summary>
     internal long ParentId;
+
+    /// <summary>The innermost structured scope this goroutine is in: one it opened, else the one it is a child of (Scopes/).</summary>
+    internal object? Scope;
 }
 
 /// <summary>A goroutine body whose outcome goes to a handle (Spawn, Run) instead of the panic path.</summary>

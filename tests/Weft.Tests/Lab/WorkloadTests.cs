@@ -24,6 +24,9 @@ public sealed class WorkloadTests
         "sleep" => 50,
         "yield" => 4_000,
         "c10k" => 200,
+        "mutex" => 20_000,
+        "context" => 2_000,
+        "scope" => 1_000,
         _ => throw new ArgumentOutOfRangeException(nameof(w), w.Name, "no tiny size"),
     };
 
@@ -168,6 +171,9 @@ public sealed class WorkloadTests
             ["sleep"] = ["wakeups_per_s"],
             ["yield"] = ["ns_per_yield"],
             ["c10k"] = ["req_per_s", "cpu_limit_pct", "p50_ms", "p99_ms", "peak_mb", "threads"],
+            ["mutex"] = ["ns_per_op"],
+            ["context"] = ["ms"],
+            ["scope"] = ["ms"],
         };
         Assert.Equal(expected.Keys, WorkloadRegistry.All.Select(w => w.Name));
         foreach (var w in WorkloadRegistry.All) Assert.Equal(expected[w.Name], w.Figures.Select(f => f.Name));

@@ -10,6 +10,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"os"
 	"runtime"
@@ -67,8 +68,10 @@ var workloads = map[string]func(n int64, report bool){
 			result("sleep", "wakeups_per_s", rate, "1/s")
 		}
 	},
-	"yield": func(n int64, r bool) { yield(int(n), r) },
-	"c10k":  func(n int64, r bool) { c10k(int(n), r) },
+	"yield":   func(n int64, r bool) { yield(int(n), r) },
+	"c10k":    func(n int64, r bool) { c10k(int(n), r) },
+	"mutex":   func(n int64, r bool) { mutexOp(n, r) },
+	"context": func(n int64, r bool) { contextTree(int(n), r) },
 }
 
 func argInt(i int, def int64) int64 {
@@ -491,4 +494,69 @@ func pct(sorted []float64, p float64) float64 {
 		rank = len(sorted) - 1
 	}
 	return sorted[rank]
+}
+
+// mutex: 8 goroutines per P increment one counter under one sync.Mutex, n increments in all (Lab's Workloads/Mutex.cs).
+func mutexOp(n int64, report bool) {
+	units := int64(8 * runtime.GOMAXPROCS(0))
+	per := n / units
+	if per < 1 {
+		per = 1
+	}
+	var mu sync.Mutex
+	var counter int64
+	var wg sync.WaitGroup
+	t0 := time.Now()
+	for u := int64(0); u < units; u++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int64(0); i < per; i++ {
+				mu.Lock()
+				counter++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	el := time.Since(t0)
+	if report {
+		result("mutex", "ns_per_op", float64(el.Nanoseconds())/float64(units*per), "ns")
+		check("mutex", "counter", counter)
+	}
+}
+
+// context: a tree of n contexts (10 children per node, breadth-first), one goroutine waiting on each Done; time from
+// canceling the root until every waiter has observed it (Lab's Workloads/ContextTree.cs).
+func contextTree(n int, report bool) {
+	ctxs := make([]context.Context, n)
+	root, cancel := context.WithCancel(context.Background())
+	ctxs[0] = root
+	for i := 1; i < n; i++ {
+		ctxs[i], _ = context.WithCancel(ctxs[(i-1)/10])
+	}
+	var parked, observed int64
+	var wg sync.WaitGroup
+	for _, c := range ctxs {
+		wg.Add(1)
+		done := c.Done()
+		go func() {
+			defer wg.Done()
+			atomic.AddInt64(&parked, 1)
+			<-done
+			atomic.AddInt64(&observed, 1)
+		}()
+	}
+	for atomic.LoadInt64(&parked) < int64(n) {
+		runtime.Gosched()
+	}
+	time.Sleep(10 * time.Millisecond) // let the last ones reach the receive
+	t0 := time.Now()
+	cancel()
+	wg.Wait()
+	el := time.Since(t0)
+	if report {
+		result("context", "ms", float64(el.Nanoseconds())/1e6, "ms")
+		check("context", "observed", observed)
+	}
 }

@@ -23,7 +23,7 @@ namespace Weft;
 /// blocks forever. A send case on a closed channel throws <see cref="ChannelClosedException"/>, as Go panics.
 /// With up to eight cases a select allocates nothing per call.
 /// </remarks>
-public static class Select
+public static partial class Select
 {
     /// <summary>A case receiving from <paramref name="channel"/> (null: never ready).</summary>
     public static ReceiveCase<T> Receive<T>(Chan<T>? channel) => new(channel);
@@ -45,7 +45,7 @@ public static class Select
 
     /// <summary>Selects among any number of cases (allocates; prefer the fixed-arity overloads).</summary>
     /// <exception cref="ArgumentNullException"><paramref name="cases"/> is null.</exception>
-    public static SelectAwaitable Of(params ISelectCase[] cases) => Of(default, cases);
+    public static SelectAwaitable Of(params ISelectCase[] cases) => Of(CancellationToken.None, cases);
 
     /// <summary>Selects among any number of cases, with cancellation.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="cases"/> is null.</exception>
