@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Weft.Lab.Commands;
+using Weft.Lab.Http;
 using Weft.Lab.Workloads;
 
 namespace Weft.Lab;
@@ -37,7 +38,7 @@ public static class Program
             var plan = new RunPlan
             {
                 Workloads = WorkloadRegistry.Select(r.GetValue(benchWorkload)),
-                Models = RunPlan.ParseModels(r.GetValue(models), BenchCommand.DefaultModels),
+                Models = RunPlan.ParseModels(r.GetValue(models), BenchCommand.DefaultModelsFor(WorkloadRegistry.Select(r.GetValue(benchWorkload)))),
                 Sizes = WorkloadRegistry.ParseSizes(r.GetValue(size)),
                 Quick = r.GetValue(quick),
                 Warmup = !r.GetValue(noWarmup),
@@ -77,9 +78,22 @@ public static class Program
             return CompareCommand.Execute(plan, r.GetValue(json), r.GetValue(markdown), r.GetValue(chart), Console.Out, Console.Error);
         }));
 
+        var port = new Option<int>("--port") { Description = "TCP port", DefaultValueFactory = _ => 8080 };
+        var serverModel = new Option<string>("--model")
+        {
+            Description = "which server: weft (Weft.Http on goroutines), kestrel (ASP.NET Core minimal API), tasks (raw Task-per-connection sockets)",
+            DefaultValueFactory = _ => Models.Weft,
+        };
+        var anyAddress = new Option<bool>("--any") { Description = "listen on every interface instead of 127.0.0.1" };
+        var serve = new Command("serve", "serve TechEmpower's /plaintext and /json until Ctrl+C")
+        {
+            port, serverModel, anyAddress,
+        };
+        serve.SetAction(r => Guard(() => ServeCommand.Execute(r.GetValue(serverModel)!, r.GetValue(port), r.GetValue(anyAddress), Console.Out)));
+
         var root = new RootCommand("Weft Lab: goroutines, Tasks, threads and peers measured side by side. Without a command: the tour.")
         {
-            bench, compare,
+            bench, compare, serve,
         };
         root.Options.Add(quick);
         root.SetAction(r => Guard(() => Tour.Run(quick: r.GetValue(quick))));

@@ -94,7 +94,7 @@ public static class Runner
             foreach (var model in plan.Models)
             {
                 ModelRun? run = null;
-                if (Lab.Workloads.Models.Peers.Contains(model))
+                if (Lab.Workloads.Models.Peers.Contains(model) && !w.Models.Contains(model)) // a workload may drive a peer itself (http)
                 {
                     var peer = Peer.Find(model)!;
                     if (prepared[model] is not null || !peer.Workloads.Contains(w.Name)) continue;

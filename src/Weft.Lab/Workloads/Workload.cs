@@ -21,6 +21,12 @@ public abstract class Workload
     /// <summary>The in-process models it runs, in order (<c>weft</c> first).</summary>
     public abstract IReadOnlyList<string> Models { get; }
 
+    /// <summary>
+    /// Models beyond the command's defaults that <c>bench</c> runs for this workload when <c>--models</c> is not
+    /// given (the http workloads run Kestrel and Go's net/http as well).
+    /// </summary>
+    public virtual IReadOnlyList<string> ExtraDefaultModels => [];
+
     /// <summary>The size of DESIGN §1 (units, items, requests, or milliseconds for timed workloads).</summary>
     public abstract long DefaultSize { get; }
 
@@ -129,11 +135,14 @@ public static class Models
     /// <summary>Dedicated OS threads.</summary>
     public const string Threads = "threads";
 
+    /// <summary>ASP.NET Core's Kestrel (the http workloads' .NET anchor).</summary>
+    public const string Kestrel = "kestrel";
+
     /// <summary>The peers, run as external programs when their toolchains are installed.</summary>
     public static readonly IReadOnlyList<string> Peers = ["go", "erlang", "node"];
 
     /// <summary>The in-process models.</summary>
-    public static readonly IReadOnlyList<string> InProcess = [Weft, WeftDeclared, Tasks, Threads];
+    public static readonly IReadOnlyList<string> InProcess = [Weft, WeftDeclared, Tasks, Threads, Kestrel];
 
     /// <summary>The base model name of a variant (<c>weft-declared</c> → <c>weft</c>).</summary>
     public static string Family(string model) => model == WeftDeclared ? Weft : model;

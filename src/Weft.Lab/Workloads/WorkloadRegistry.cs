@@ -19,6 +19,8 @@ public static class WorkloadRegistry
         new SleepWorkload(),
         new YieldWorkload(),
         new C10kWorkload(),
+        new HttpWorkload(),
+        new HttpIdleWorkload(),
     ];
 
     /// <summary>The workload named <paramref name="name"/>, or null.</summary>

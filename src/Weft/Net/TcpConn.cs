@@ -19,6 +19,9 @@ public sealed class TcpConn : IDisposable, IAsyncDisposable, INetDescribed
     private readonly ConnBackend _backend;
     private DateTime? _readDeadline, _writeDeadline;
 
+    /// <summary>Deadlines set by the TimeSpan API, in Clock nanoseconds (0: none), for error messages.</summary>
+    private long _readWhen, _writeWhen;
+
     internal TcpConn(ConnBackend backend)
     {
         _backend = backend;
@@ -74,6 +77,7 @@ public sealed class TcpConn : IDisposable, IAsyncDisposable, INetDescribed
     public void SetDeadline(DateTime deadline)
     {
         _readDeadline = _writeDeadline = ToUtcOrNull(deadline);
+        _readWhen = _writeWhen = 0;
         _backend.SetDeadline(ToClock(deadline), read: true, write: true);
     }
 
@@ -81,6 +85,7 @@ public sealed class TcpConn : IDisposable, IAsyncDisposable, INetDescribed
     public void SetReadDeadline(DateTime deadline)
     {
         _readDeadline = ToUtcOrNull(deadline);
+        _readWhen = 0;
         _backend.SetDeadline(ToClock(deadline), read: true, write: false);
     }
 
@@ -88,24 +93,41 @@ public sealed class TcpConn : IDisposable, IAsyncDisposable, INetDescribed
     public void SetWriteDeadline(DateTime deadline)
     {
         _writeDeadline = ToUtcOrNull(deadline);
+        _writeWhen = 0;
         _backend.SetDeadline(ToClock(deadline), read: false, write: true);
     }
 
     /// <summary>
-    /// Sets deadlines <paramref name="timeout"/> from now on the runtime's monotonic clock (no wall-clock read);
-    /// <see cref="TimeSpan.Zero"/> or less means "already passed". Used on hot paths (an HTTP server's per-request
-    /// timeouts).
+    /// Sets the read and write deadlines <paramref name="fromNow"/> from now, on the runtime's monotonic clock
+    /// (cheaper than a wall-clock deadline, and immune to clock changes). <see cref="TimeSpan.Zero"/> or less means
+    /// "already passed"; <see cref="Timeout.InfiniteTimeSpan"/> clears the deadlines.
     /// </summary>
-    internal void SetTimeout(TimeSpan timeout, bool read, bool write)
+    public void SetDeadlineAfter(TimeSpan fromNow) => SetRelative(fromNow, read: true, write: true);
+
+    /// <summary>Sets the read deadline <paramref name="fromNow"/> from now (see <see cref="SetDeadlineAfter(TimeSpan)"/>).</summary>
+    public void SetReadDeadlineAfter(TimeSpan fromNow) => SetRelative(fromNow, read: true, write: false);
+
+    /// <summary>Sets the write deadline <paramref name="fromNow"/> from now (see <see cref="SetDeadlineAfter(TimeSpan)"/>).</summary>
+    public void SetWriteDeadlineAfter(TimeSpan fromNow) => SetRelative(fromNow, read: false, write: true);
+
+    private void SetRelative(TimeSpan fromNow, bool read, bool write)
     {
-        long when = timeout <= TimeSpan.Zero ? Clock.Now - 1 : Clock.Now + Clock.ToNanoseconds(timeout);
-        if (read) _readDeadline = null;
-        if (write) _writeDeadline = null;
-        _backend.SetDeadline(Math.Max(1, when), read, write);
+        long when = 0;
+        if (fromNow != Timeout.InfiniteTimeSpan)
+        {
+            long now = Clock.Now;
+            when = fromNow <= TimeSpan.Zero ? Math.Max(1, now - 1) : now + Math.Min(Clock.ToNanoseconds(fromNow), long.MaxValue - now);
+        }
+
+        // No wall-clock read here (a hot path): error messages convert the monotonic deadline when they need it.
+        if (read) (_readDeadline, _readWhen) = (null, when);
+        if (write) (_writeDeadline, _writeWhen) = (null, when);
+        _backend.SetDeadline(when, read, write);
     }
 
-    /// <summary>Clears deadlines set by <see cref="SetTimeout"/>.</summary>
-    internal void ClearTimeout(bool read, bool write) => _backend.SetDeadline(0, read, write);
+    /// <summary>A deadline for messages: as set by the DateTime API, else converted from the monotonic one.</summary>
+    private static DateTime? WallOf(DateTime? wall, long when) =>
+        wall ?? (when == 0 ? null : DateTime.UtcNow + TimeSpan.FromTicks((when - Clock.Now) / 100));
 
     /// <summary>
     /// A <see cref="Stream"/> over the connection, for SslStream, StreamReader, PipeReader and friends. Disposing
@@ -117,7 +139,8 @@ public sealed class TcpConn : IDisposable, IAsyncDisposable, INetDescribed
 
     internal string Describe() => $"tcp {LocalEndPoint}->{RemoteEndPoint}";
 
-    DateTime? INetDescribed.DeadlineOf(IoMode mode) => mode == IoMode.Read ? _readDeadline : _writeDeadline;
+    DateTime? INetDescribed.DeadlineOf(IoMode mode) =>
+        mode == IoMode.Read ? WallOf(_readDeadline, _readWhen) : WallOf(_writeDeadline, _writeWhen);
 
     /// <inheritdoc />
     public override string ToString() => $"TcpConn({LocalEndPoint}->{RemoteEndPoint})";

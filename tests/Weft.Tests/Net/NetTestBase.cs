@@ -32,20 +32,56 @@ public abstract class NetTestBase : IDisposable
             await client.WriteAsync(new byte[1]);
             await server.ReadAsync(new byte[1]);
         });
+
+        // .NET's own socket engine (used by tests' plain-socket peers) opens its descriptors once, on first async use.
+        using var dotnetListener = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        dotnetListener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        dotnetListener.Listen();
+        using var dotnetClient = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        dotnetClient.ConnectAsync(dotnetListener.LocalEndPoint!).GetAwaiter().GetResult();
     }
 
     private readonly int _weftFds = FdHandle.OpenCount;
     private readonly int _processFds = ProcessFdCount();
+    private readonly string[] _processFdTargets = ProcessFdTargets();
 
     protected static readonly IPEndPoint Loopback = new(IPAddress.Loopback, 0);
 
     /// <summary>Open descriptors of this process (Linux), or -1.</summary>
-    internal static int ProcessFdCount() => Directory.Exists("/proc/self/fd") ? Directory.GetFiles("/proc/self/fd").Length - 1 : -1;
+    internal static int ProcessFdCount() => Directory.Exists("/proc/self/fd") ? ProcessFdTargets().Length : -1;
+
+    /// <summary>
+    /// The process's sockets, epoll instances, eventfds and pipes (what the network code could leak), each with what it
+    /// points at. Regular files are left out: the runtime keeps assemblies and symbol files open once loaded.
+    /// </summary>
+    private static string[] ProcessFdTargets()
+    {
+        if (!Directory.Exists("/proc/self/fd")) return [];
+        var targets = new List<string>();
+        foreach (var fd in Directory.GetFiles("/proc/self/fd"))
+        {
+            try
+            {
+                var target = new FileInfo(fd).LinkTarget;
+                if (target is not null && !target.StartsWith('/')) targets.Add($"{Path.GetFileName(fd)} -> {target}");
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        return targets.ToArray();
+    }
 
     public virtual void Dispose()
     {
         // Handles closed by finalizers would hide a leak in the Close paths: no GC here, counts must match as they are.
         Assert.Equal(_weftFds, FdHandle.OpenCount);
-        if (_processFds >= 0) Assert.Equal(_processFds, ProcessFdCount());
+        if (_processFds >= 0 && ProcessFdCount() != _processFds)
+        {
+            var now = ProcessFdTargets();
+            Assert.Fail($"process descriptors: {_processFds} before, {ProcessFdCount()} after; new: " +
+                        string.Join(", ", now.Except(_processFdTargets)) + "; gone: " + string.Join(", ", _processFdTargets.Except(now)));
+        }
     }
 }

@@ -178,18 +178,17 @@ internal sealed class PollDesc
         if (expireWrite) WakeWaiter(IoMode.Write);
     }
 
-    /// <summary>Caller holds lock(this). True when the deadline has already passed.</summary>
+    /// <summary>
+    /// Caller holds lock(this). True when the deadline has already passed. A pending timer due no later than the new
+    /// deadline is kept (it re-arms itself for the later deadline when it fires, see <see cref="OnDeadline"/>): a
+    /// server that pushes its deadline forward on every request touches no timer heap (Go modifies its timer in place
+    /// for the same reason).
+    /// </summary>
     private bool Set(ref long deadline, ref DeadlineTimer? timer, long when, long now, IoMode mode)
     {
-        if (timer is not null)
-        {
-            Scheduler.RemoveTimer(timer);
-            timer = null;
-        }
-
         if (when <= 0)
         {
-            Volatile.Write(ref deadline, 0);
+            Volatile.Write(ref deadline, 0); // a pending timer finds no deadline when it fires and does nothing
             return false;
         }
 
@@ -200,28 +199,35 @@ internal sealed class PollDesc
         }
 
         Volatile.Write(ref deadline, when);
+        if (timer is not null && timer.When <= when && timer.Heap is not null) return false; // fires first, re-arms
+        if (timer is not null) Scheduler.RemoveTimer(timer);
         timer = new DeadlineTimer(this, mode);
         Poller.Scheduler.AddTimer(timer, when);
         return false;
     }
 
-    /// <summary>A deadline timer fired (on an M, outside the heap lock). Stale timers (replaced since) are ignored.</summary>
+    /// <summary>
+    /// A deadline timer fired (on an M, outside the heap lock). A replaced timer is ignored; a timer that fired before
+    /// a deadline that was moved later re-arms for it; otherwise the deadline has passed.
+    /// </summary>
     private void OnDeadline(DeadlineTimer fired)
     {
         lock (this)
         {
-            if (fired.Mode == IoMode.Read)
+            ref var timer = ref fired.Mode == IoMode.Read ? ref _rt : ref _wt;
+            ref long deadline = ref fired.Mode == IoMode.Read ? ref _rd : ref _wd;
+            if (timer != fired) return;
+            timer = null;
+            long when = Volatile.Read(ref deadline);
+            if (when == 0 || when == Expired) return; // cleared meanwhile (or already expired)
+            if (when > Clock.Now)
             {
-                if (_rt != fired) return;
-                _rt = null;
-                Volatile.Write(ref _rd, Expired);
+                timer = new DeadlineTimer(this, fired.Mode);
+                Poller.Scheduler.AddTimer(timer, when);
+                return;
             }
-            else
-            {
-                if (_wt != fired) return;
-                _wt = null;
-                Volatile.Write(ref _wd, Expired);
-            }
+
+            Volatile.Write(ref deadline, Expired);
         }
 
         Interlocked.MemoryBarrier(); // the expiry is visible before we look at the slot (pairs with Park's re-check)
