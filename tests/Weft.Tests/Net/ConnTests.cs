@@ -25,7 +25,8 @@ public sealed class ConnTests : NetTestBase
         }
     }
 
-    private static int CountIoWaits(string dump) => dump.Split("[IO wait").Length - 1;
+    /// <summary>Goroutines parked on the network: in IO wait (the netpoller), or in a foreign await (the .NET-socket fallback).</summary>
+    internal static int CountIoWaits(string dump) => dump.Split(Weft.Net.UsesNetpoller ? "[IO wait" : "[foreign await").Length - 1;
 
     [Fact]
     public void LargeTransfer_WriterParksOnFullBuffers_EveryByteArrives()
