@@ -42,10 +42,8 @@ public sealed class ServerProcess : IDisposable
         ProcessStartInfo psi;
         if (model == "go")
         {
-            var peer = Peer.Find("go")!;
-            if (peer.ToolPath is null) throw new InvalidOperationException("go is not installed (apt-get install -y golang-go)");
-            if (peer.Prepare(timeout) is { } error) throw new InvalidOperationException(error);
-            psi = peer.Command("serve", port);
+            psi = new ProcessStartInfo(BuildGoServer(timeout));
+            psi.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
         }
         else
         {
@@ -74,6 +72,34 @@ public sealed class ServerProcess : IDisposable
         }
 
         return server;
+    }
+
+    /// <summary>
+    /// Builds <c>Http/go/helloserver.go</c> once per content (the folder is named by its hash, so Labs built from
+    /// other versions of the file never share a binary) and returns the binary's path.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Go is missing or the build failed.</exception>
+    private static string BuildGoServer(TimeSpan timeout)
+    {
+        var go = Toolchain.Find("go") ?? throw new InvalidOperationException("go is not installed (apt-get install -y golang-go)");
+        var source = System.IO.Path.Combine(AppContext.BaseDirectory, "Http", "go", "helloserver.go");
+        if (!File.Exists(source)) throw new InvalidOperationException($"source not found: {source}");
+        var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(source)))[..12];
+        var root = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "weft-lab-peers");
+        var dir = System.IO.Path.Combine(root, "go-http-" + hash);
+        var binary = System.IO.Path.Combine(dir, "helloserver");
+        if (File.Exists(binary)) return binary;
+        Directory.CreateDirectory(dir);
+        File.Copy(source, System.IO.Path.Combine(dir, "helloserver.go"), overwrite: true);
+        var psi = ProcessRunner.Start(go, dir, "build", "-o", binary + ".tmp", "helloserver.go");
+        psi.Environment["GOCACHE"] = System.IO.Path.Combine(root, "gocache");
+        psi.Environment["GOPATH"] = System.IO.Path.Combine(root, "gopath");
+        psi.Environment["GOTOOLCHAIN"] = "local";
+        psi.Environment["GO111MODULE"] = "off";
+        var r = ProcessRunner.Run(psi, timeout);
+        if (r.TimedOut || r.ExitCode != 0) throw new InvalidOperationException($"go build failed: {(r.Stderr + r.Stdout).Trim()}");
+        File.Move(binary + ".tmp", binary, overwrite: true); // atomic: a concurrent Lab never runs a half-written binary
+        return binary;
     }
 
     /// <summary>A start info that runs this Lab again with <paramref name="args"/>.</summary>

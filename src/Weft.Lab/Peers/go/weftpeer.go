@@ -10,9 +10,7 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"os"
 	"runtime"
 	"runtime/pprof"
@@ -65,8 +63,6 @@ func main() {
 	case "c10k":
 		c10k(int(minI(n/10, 200)), false)
 		c10k(int(n), true)
-	case "serve":
-		serveHTTP(n) // the size is the port: the Lab's http workloads drive this server with wrk
 	default:
 		fmt.Printf("error unknown workload %s\n", w)
 		os.Exit(2)
@@ -485,27 +481,4 @@ func pct(sorted []float64, p float64) float64 {
 		rank = len(sorted) - 1
 	}
 	return sorted[rank]
-}
-
-// serveHTTP is the Go net/http server of the Lab's http workloads: TechEmpower's /plaintext and /json, as the
-// Weft, Kestrel and Task servers answer them. It prints "listening" once it accepts connections.
-func serveHTTP(port int64) {
-	mux := http.NewServeMux()
-	mux.HandleFunc("/plaintext", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain")
-		w.Header().Set("Server", "Go")
-		w.Write([]byte("Hello, World!"))
-	})
-	mux.HandleFunc("/json", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Server", "Go")
-		json.NewEncoder(w).Encode(struct {
-			Message string `json:"message"`
-		}{"Hello, World!"})
-	})
-	fmt.Println("listening")
-	if err := http.ListenAndServe(fmt.Sprintf("127.0.0.1:%d", port), mux); err != nil {
-		fmt.Printf("error %v\n", err)
-		os.Exit(1)
-	}
 }
