@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Weft.Lab.Commands;
+using Weft.Lab.Http;
 using Weft.Lab.Workloads;
 
 namespace Weft.Lab;
@@ -37,7 +38,8 @@ public static class Program
             benchWorkload, json, models, size, quick, noWarmup, baseline, peerTimeout, inProcess,
         };
         bench.SetAction(r => Guard(() =>
-            BenchCommand.Execute(Plan(r, r.GetValue(benchWorkload), BenchCommand.DefaultModels), r.GetValue(json), Baseline(r.GetValue(baseline)), Console.Out, Console.Error)));
+            BenchCommand.Execute(Plan(r, r.GetValue(benchWorkload), BenchCommand.DefaultModelsFor(WorkloadRegistry.Select(r.GetValue(benchWorkload)))),
+                r.GetValue(json), Baseline(r.GetValue(baseline)), Console.Out, Console.Error)));
 
         var workloads = new Option<string?>("--workloads") { Description = $"comma-separated workloads (default all): {workloadNames}" };
         var markdown = new Option<bool>("--markdown") { Description = "print the table as GitHub markdown" };
@@ -101,9 +103,22 @@ public static class Program
             workloadNames, r.GetValue(models), defaultModels, r.GetValue(size), r.GetValue(quick), !r.GetValue(noWarmup),
             r.GetValue(peerTimeout), r.GetValue(inProcess));
 
+        var port = new Option<int>("--port") { Description = "TCP port", DefaultValueFactory = _ => 8080 };
+        var serverModel = new Option<string>("--model")
+        {
+            Description = "which server: weft (Weft.Http on goroutines), kestrel (ASP.NET Core minimal API), tasks (raw Task-per-connection sockets)",
+            DefaultValueFactory = _ => Models.Weft,
+        };
+        var anyAddress = new Option<bool>("--any") { Description = "listen on every interface instead of 127.0.0.1" };
+        var serve = new Command("serve", "serve TechEmpower's /plaintext and /json until Ctrl+C")
+        {
+            port, serverModel, anyAddress,
+        };
+        serve.SetAction(r => Guard(() => ServeCommand.Execute(r.GetValue(serverModel)!, r.GetValue(port), r.GetValue(anyAddress), Console.Out)));
+
         var root = new RootCommand("Weft Lab: goroutines, Tasks, threads and peers measured side by side. Without a command: the tour.")
         {
-            bench, compare, table, measure,
+            bench, compare, table, measure, serve,
         };
         root.Options.Add(quick);
         root.SetAction(r => Guard(() => Tour.Run(quick: r.GetValue(quick))));

@@ -16,6 +16,16 @@ public static class BenchCommand
     /// <summary>The models bench runs by default: the in-process ones.</summary>
     public static IReadOnlyList<string> DefaultModels { get; } = [Models.Weft, Models.Tasks, Models.Threads];
 
+    /// <summary>
+    /// The default models for <paramref name="workloads"/>: <see cref="DefaultModels"/>, plus the extra models every
+    /// one of them asks for (<c>bench http</c> also runs Kestrel and Go; <c>bench all</c> does not).
+    /// </summary>
+    public static IReadOnlyList<string> DefaultModelsFor(IReadOnlyList<Workload> workloads)
+    {
+        var extras = workloads.Count == 0 ? [] : workloads.Select(w => (IEnumerable<string>)w.ExtraDefaultModels).Aggregate((a, b) => a.Intersect(b));
+        return [.. DefaultModels, .. extras];
+    }
+
     /// <summary>Runs the command; returns the exit code (1 when a run failed).</summary>
     public static int Execute(RunPlan plan, bool json, string baseline, TextWriter output, TextWriter progress)
     {

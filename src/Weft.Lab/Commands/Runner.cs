@@ -127,7 +127,8 @@ public static class Runner
         {
             long size = plan.SizeFor(w);
             ModelRun run;
-            if (Peer.Find(model) is { } peer)
+            // A workload may drive a peer's model itself (http starts Go's server and drives it with wrk).
+            if (!w.Models.Contains(model) && Peer.Find(model) is { } peer)
             {
                 if (!ready.Contains(model)) continue;
                 progress?.Invoke($"{w.Name} · {model} · size {size:N0}");

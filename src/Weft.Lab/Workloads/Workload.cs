@@ -21,6 +21,12 @@ public abstract class Workload
     /// <summary>The in-process models it runs, in order (<c>weft</c> first).</summary>
     public abstract IReadOnlyList<string> Models { get; }
 
+    /// <summary>
+    /// Models beyond the command's defaults that <c>bench</c> runs for this workload when <c>--models</c> is not
+    /// given (the http workloads run Kestrel and Go's net/http as well).
+    /// </summary>
+    public virtual IReadOnlyList<string> ExtraDefaultModels => [];
+
     /// <summary>The size of DESIGN §1 (units, items, requests, or milliseconds for timed workloads).</summary>
     public abstract long DefaultSize { get; }
 
@@ -48,6 +54,9 @@ public abstract class Workload
     /// </summary>
     public virtual string? Caveat(string model) => null;
 
+    /// <summary>Why <paramref name="model"/> cannot run on this machine (a tool it drives is not installed), or null.</summary>
+    public virtual string? Unavailable(string model) => null;
+
     /// <summary>The figure spec named <paramref name="name"/>.</summary>
     public FigureSpec Spec(string name) => Figures.First(f => f.Name == name);
 
@@ -58,6 +67,7 @@ public abstract class Workload
     public ModelRun Run(string model, long size, bool warmup = true)
     {
         if (!Models.Contains(model)) return ModelRun.Skipped(Name, model, $"{Name} has no {model} model");
+        if (Unavailable(model) is { } why) return ModelRun.Skipped(Name, model, why);
         size = NormalizeSize(size);
         try
         {
@@ -142,11 +152,14 @@ public static class Models
     /// <summary>Dedicated OS threads.</summary>
     public const string Threads = "threads";
 
+    /// <summary>ASP.NET Core's Kestrel (the http workloads' .NET anchor).</summary>
+    public const string Kestrel = "kestrel";
+
     /// <summary>The peers, run as external programs when their toolchains are installed.</summary>
     public static readonly IReadOnlyList<string> Peers = ["go", "erlang", "node", "python", "java"];
 
     /// <summary>The in-process models.</summary>
-    public static readonly IReadOnlyList<string> InProcess = [Weft, WeftDeclared, Tasks, TasksRun, TasksCall, TasksLong, Threads];
+    public static readonly IReadOnlyList<string> InProcess = [Weft, WeftDeclared, Tasks, TasksRun, TasksCall, TasksLong, Threads, Kestrel];
 
     /// <summary>The base model name of a variant (<c>weft-declared</c> → <c>weft</c>, <c>tasks-run</c> → <c>tasks</c>).</summary>
     public static string Family(string model) => model switch

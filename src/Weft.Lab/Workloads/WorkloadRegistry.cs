@@ -22,6 +22,8 @@ public static class WorkloadRegistry
         new MutexWorkload(),
         new ContextWorkload(),
         new ScopeWorkload(),
+        new HttpWorkload(),
+        new HttpIdleWorkload(),
     ];
 
     /// <summary>The workload named <paramref name="name"/>, or null.</summary>

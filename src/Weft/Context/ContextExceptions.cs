@@ -14,10 +14,10 @@ public sealed class ContextCanceledException : OperationCanceledException
 /// The <see cref="GoContext.Err"/> of a context whose deadline passed (Go's <c>context.DeadlineExceeded</c>:
 /// "context deadline exceeded"). Also what a scope whose deadline passed throws.
 /// </summary>
-public sealed class DeadlineExceededException : OperationCanceledException
+public sealed class ContextDeadlineExceededException : OperationCanceledException
 {
     /// <summary>Creates the exception with Go's message.</summary>
-    public DeadlineExceededException()
+    public ContextDeadlineExceededException()
         : base("context deadline exceeded")
     {
     }

@@ -34,7 +34,7 @@ public abstract class GoContext
     public static Exception Canceled { get; } = new ContextCanceledException();
 
     /// <summary><see cref="Err"/> of a context whose deadline passed (Go's <c>context.DeadlineExceeded</c>).</summary>
-    public static Exception DeadlineExceeded { get; } = new DeadlineExceededException();
+    public static Exception DeadlineExceeded { get; } = new ContextDeadlineExceededException();
 
     /// <summary>
     /// A channel closed when the context is canceled; it never receives a value. For a context that can never be

@@ -195,15 +195,21 @@ internal sealed class G : Waiter
     /// <summary>Hands <paramref name="frame"/> to the strand and makes the G runnable if it was parked. Any thread.</summary>
     internal void Ready(GoFrame frame)
     {
+        if (HandOver(frame)) Runtime.Scheduler.Ready(this);
+    }
+
+    /// <summary>
+    /// The first half of <see cref="Ready"/>: hands <paramref name="frame"/> to the strand and returns true when the
+    /// caller made the G runnable and must queue it (the netpoller queues a whole batch at once). Any thread.
+    /// </summary>
+    internal bool HandOver(GoFrame frame)
+    {
         if (Interlocked.CompareExchange(ref _ready, frame, null) is not null) AddOverflow(frame);
 
         // The CAS above is a full fence: this read cannot move before it (pairs with the park in Execute).
         int s = Volatile.Read(ref _status);
-        if ((s == (int)GStatus.Waiting || s == (int)GStatus.Dead) &&
-            Interlocked.CompareExchange(ref _status, (int)GStatus.Runnable, s) == s)
-        {
-            Runtime.Scheduler.Ready(this);
-        }
+        return (s == (int)GStatus.Waiting || s == (int)GStatus.Dead) &&
+               Interlocked.CompareExchange(ref _status, (int)GStatus.Runnable, s) == s;
     }
 
     /// <summary>The embedded waiter was claimed by a channel or lock: resume the frame that parked on it.</summary>

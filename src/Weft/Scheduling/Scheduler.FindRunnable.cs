@@ -214,6 +214,10 @@ internal sealed partial class Scheduler
             if (g is not null) return g;
         }
 
+        // Netpoll hook (Scheduler.Netpoll.cs): goroutines whose I/O is ready, without blocking.
+        g = NetpollNonBlocking(p);
+        if (g is not null) return g;
+
         // Steal, unless enough Ms are already spinning: at most half of the busy Ps get a spinning M.
         int procs = _maxProcs;
         if (m.Spinning || 2 * Volatile.Read(ref _spinning) < procs - Volatile.Read(ref _idlePCount))
@@ -277,19 +281,22 @@ internal sealed partial class Scheduler
 
         if (GlobalQueue.Count > 0 && TryAcquireIdleP(m, wasSpinning)) goto top;
 
-        // Sleep until the next timer if no other M does (Go: block in netpoll until the next timer).
-        if (EarliestTimer() != 0 && Interlocked.CompareExchange(ref _timerSleeper, m, null) is null)
+        // Sleep until the next timer if no other M does (Go: block in netpoll until the next timer). With operations
+        // waiting on I/O, the sleeper blocks in epoll_wait, with or without a timer (netpoll hook).
+        if ((EarliestTimer() != 0 || NetpollHasWaiters) && Interlocked.CompareExchange(ref _timerSleeper, m, null) is null)
         {
             long until = EarliestTimer(); // re-read after claiming the role: a later add wakes us (see WakeTimerSleeper)
-            if (until != 0)
+            if (until != 0 || NetpollHasWaiters)
             {
-                Volatile.Write(ref _timerSleeperUntil, until);
-                SleepUntilTimer(m, until);
+                Volatile.Write(ref _timerSleeperUntil, until == 0 ? long.MaxValue : until);
+                if (!NetpollSleep(m, until)) SleepUntilTimer(m, until);
             }
 
             Volatile.Write(ref _timerSleeperUntil, 0);
             Volatile.Write(ref _timerSleeper, null);
-            if (TryAcquireIdleP(m, wasSpinning))
+            bool gotP = TryAcquireIdleP(m, wasSpinning);
+            InjectPolled(m); // netpoll hook: what the poll readied goes to our P, or to the global queue
+            if (gotP)
             {
                 m.WokeForTimers = true;
                 goto top;

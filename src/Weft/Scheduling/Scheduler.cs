@@ -546,7 +546,12 @@ internal sealed partial class Scheduler : IRunQueueOverflow
         if (sleeper is not null)
         {
             long until = Volatile.Read(ref _timerSleeperUntil);
-            if (until == 0 || until > when) sleeper.Parker.Unpark();
+            if (until == 0 || until > when)
+            {
+                sleeper.Parker.Unpark();
+                NetpollBreak(); // netpoll hook: the sleeper may be in epoll_wait
+            }
+
             return;
         }
 
@@ -596,10 +601,15 @@ internal sealed partial class Scheduler : IRunQueueOverflow
         {
             _shutdown = true;
             all = new List<M>(_allMs);
-            if (_liveThreads == 0) _allThreadsExited.TrySetResult();
+            if (_liveThreads == 0)
+            {
+                DisposeNetpoller(); // netpoll hook
+                _allThreadsExited.TrySetResult();
+            }
         }
 
         foreach (var m in all) m.Parker.Unpark();
+        NetpollBreak(); // netpoll hook: an M blocked in epoll_wait
         _sysmon?.Stop();
         return _allThreadsExited.Task;
     }
@@ -610,7 +620,11 @@ internal sealed partial class Scheduler : IRunQueueOverflow
         {
             _allMs.Remove(m);
             _liveThreads--;
-            if (_shutdown && _liveThreads == 0) _allThreadsExited.TrySetResult();
+            if (_shutdown && _liveThreads == 0)
+            {
+                DisposeNetpoller(); // netpoll hook: no M polls any more
+                _allThreadsExited.TrySetResult();
+            }
         }
 
         // The parker is not disposed here: a late Unpark from another thread may still reach it; its finalizer

@@ -112,6 +112,7 @@ internal sealed class Sysmon
 
             long now = Clock.Now;
             CoarseClock.Update(now);
+            _scheduler.SysmonNetpoll(now); // netpoll hook: poll if nobody has for 10 ms
 
             if (_scheduler.LooksIdle())
             {

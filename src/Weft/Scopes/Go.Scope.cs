@@ -55,7 +55,7 @@ public sealed class ScopeOptions
     /// <summary>The join policy (one object per scope); default <see cref="AllSucceed"/>.</summary>
     public JoinPolicy? Join { get; init; }
 
-    /// <summary>A deadline relative to the scope's start: when it passes, the children are canceled and, if any failed, the scope throws <see cref="DeadlineExceededException"/>.</summary>
+    /// <summary>A deadline relative to the scope's start: when it passes, the children are canceled and, if any failed, the scope throws <see cref="ContextDeadlineExceededException"/>.</summary>
     public TimeSpan? Timeout { get; init; }
 
     /// <summary>The parent context (default: the enclosing scope's, else <see cref="GoContext.Background"/>).</summary>

@@ -178,10 +178,10 @@ public sealed class Scope
         {
             _policy.OnJoined(bodyFailure);
         }
-        catch (OperationCanceledException e) when (e is not DeadlineExceededException && Context.Err is DeadlineExceededException)
+        catch (OperationCanceledException e) when (e is not ContextDeadlineExceededException && Context.Err is ContextDeadlineExceededException)
         {
             // The scope's deadline canceled the children: report the deadline (Kotlin's withTimeout), keep the rest.
-            var deadline = new DeadlineExceededException();
+            var deadline = new ContextDeadlineExceededException();
             deadline.Data[SuppressedKey] = SuppressedOf(e).Prepend(e).ToArray();
             throw deadline;
         }

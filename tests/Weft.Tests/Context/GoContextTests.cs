@@ -89,11 +89,11 @@ public class GoContextTests
             Assert.NotNull(ctx.Deadline);
             var r = await Select.Of(Select.Receive(ctx.Done), Select.Receive(Time.After(TimeSpan.FromSeconds(30))));
             Assert.Equal(0, r.Index);
-            Assert.IsType<DeadlineExceededException>(ctx.Err);
+            Assert.IsType<ContextDeadlineExceededException>(ctx.Err);
             Assert.Same(GoContext.DeadlineExceeded, GoContext.Cause(ctx));
             Assert.Equal("context deadline exceeded", ctx.Err!.Message);
             cancel(); // after the deadline: does nothing
-            Assert.IsType<DeadlineExceededException>(ctx.Err);
+            Assert.IsType<ContextDeadlineExceededException>(ctx.Err);
         });
     }
 
@@ -102,7 +102,7 @@ public class GoContextTests
     {
         var (ctx, _) = GoContext.WithTimeout(GoContext.Background, TimeSpan.FromMilliseconds(10));
         Assert.True(ctx.CancellationToken.WaitHandle.WaitOne(TestRuntime.HangGuard));
-        Assert.IsType<DeadlineExceededException>(ctx.Err);
+        Assert.IsType<ContextDeadlineExceededException>(ctx.Err);
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public class GoContextTests
         var (child, cancelChild) = GoContext.WithDeadline(parent, DateTime.UtcNow.AddHours(5));
         Assert.Equal(parent.Deadline, child.Deadline);
         var (past, _) = GoContext.WithDeadline(GoContext.Background, DateTime.UtcNow.AddSeconds(-1));
-        Assert.IsType<DeadlineExceededException>(past.Err);
+        Assert.IsType<ContextDeadlineExceededException>(past.Err);
         cancelChild();
         cancelParent();
         Assert.Throws<ArgumentOutOfRangeException>(() => GoContext.WithTimeout(GoContext.Background, TimeSpan.FromSeconds(-1)));

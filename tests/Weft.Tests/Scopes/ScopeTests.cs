@@ -164,7 +164,7 @@ public class ScopeTests
         using var rt = new TestRuntime(2);
         rt.Run(async () =>
         {
-            var ex = await Assert.ThrowsAsync<DeadlineExceededException>(async () =>
+            var ex = await Assert.ThrowsAsync<ContextDeadlineExceededException>(async () =>
                 await Go.Scope(new ScopeOptions { Timeout = TimeSpan.FromMilliseconds(10) }, async s =>
                 {
                     s.Go(async () => await Go.Sleep(TimeSpan.FromHours(1), s.Context));

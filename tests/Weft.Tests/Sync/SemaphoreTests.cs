@@ -93,7 +93,7 @@ public class SemaphoreTests
             await sem.AcquireAsync(1); // not stuck behind the doomed request
             sem.Release(1);
             await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await doomed);
-            Assert.IsType<DeadlineExceededException>(ctx.Err);
+            Assert.IsType<ContextDeadlineExceededException>(ctx.Err);
             cancel();
         });
     }
