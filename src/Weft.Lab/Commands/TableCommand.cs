@@ -63,7 +63,7 @@ public static class TableCommand
             [Models.Weft] = "Go.Blocking hands the P on; undeclared, sysmon does", [Models.Tasks] = "holds a pool thread",
             [Models.Threads] = "blocks only its thread", ["go"] = "the P is handed on in syscalls", ["java"] = "blocks its thread",
             ["kotlin"] = "blocks its dispatcher thread (use Dispatchers.IO)", ["python"] = "blocks the loop (use run_in_executor)",
-            ["erlang"] = "dirty schedulers for blocking NIFs", ["tokio"] = "blocks a worker (use spawn_blocking)", ["node"] = "blocks the loop",
+            ["erlang"] = "dirty schedulers for blocking NIFs", ["tokio"] = "spawn_blocking: its thread pool (a bare call blocks a worker)", ["node"] = "blocks the loop",
         }),
         new("communication (4→4 through a buffer of 1024, per item)", "prodcons", "ns_per_item", new Dictionary<string, string>
         {
