@@ -10,7 +10,7 @@ namespace Weft.Lab.Commands;
 /// <c>table</c>: the seed's comparison of concurrency models — one row per property (memory per unit, creation cost,
 /// context switch, preemption, blocking calls, communication, supervision, race prevention), one column per model —
 /// with every cell that can be measured replaced by the figure measured on this machine in this run, and the rest
-/// stated as facts of the model. Models without a runnable peer here (Java, Kotlin, Rust/tokio) keep their facts and
+/// stated as facts of the model. Models without a runnable peer here (Kotlin; Java or Rust/tokio when not installed) keep their facts and
 /// say they were not measured.
 /// </summary>
 public static class TableCommand
@@ -49,7 +49,7 @@ public static class TableCommand
         {
             [Models.Weft] = "unbuffered Chan", [Models.Tasks] = "rendezvous Channel", [Models.Threads] = "two SemaphoreSlim", ["go"] = "unbuffered chan",
             ["java"] = "SynchronousQueue", ["kotlin"] = "Channel (rendezvous)", ["python"] = "asyncio.Queue(1)", ["erlang"] = "mailboxes",
-            ["tokio"] = "mpsc / oneshot", ["node"] = "the Lab's channel class",
+            ["tokio"] = "mpsc::channel(1) both ways", ["node"] = "the Lab's channel class",
         }),
         new("preemption (worst lateness beside 4 hogs on 2 procs)", "hog", "worst_late_ms", new Dictionary<string, string>
         {
@@ -63,13 +63,13 @@ public static class TableCommand
             [Models.Weft] = "Go.Blocking hands the P on; undeclared, sysmon does", [Models.Tasks] = "holds a pool thread",
             [Models.Threads] = "blocks only its thread", ["go"] = "the P is handed on in syscalls", ["java"] = "blocks its thread",
             ["kotlin"] = "blocks its dispatcher thread (use Dispatchers.IO)", ["python"] = "blocks the loop (use run_in_executor)",
-            ["erlang"] = "dirty schedulers for blocking NIFs", ["tokio"] = "blocks a worker (use spawn_blocking)", ["node"] = "blocks the loop",
+            ["erlang"] = "dirty schedulers for blocking NIFs", ["tokio"] = "spawn_blocking: its thread pool (a bare call blocks a worker)", ["node"] = "blocks the loop",
         }),
         new("communication (4→4 through a buffer of 1024, per item)", "prodcons", "ns_per_item", new Dictionary<string, string>
         {
             [Models.Weft] = "Chan<T>(1024)", [Models.Tasks] = "Channel.CreateBounded(1024)", [Models.Threads] = "BlockingCollection",
             ["go"] = "chan T (1024)", ["java"] = "ArrayBlockingQueue", ["kotlin"] = "Channel(1024)", ["python"] = "asyncio.Queue(1024)",
-            ["erlang"] = "mailboxes (unbounded)", ["tokio"] = "mpsc::channel(1024)", ["node"] = "the Lab's channel class",
+            ["erlang"] = "mailboxes (unbounded)", ["tokio"] = "mpsc::channel(1024), receiver behind a Mutex", ["node"] = "the Lab's channel class",
         }),
         new("supervision", null, null, new Dictionary<string, string>
         {
@@ -149,7 +149,7 @@ public static class TableCommand
     {
         "java" => "no JDK installed, not selected, or not in the saved run; OpenJDK 17, the JDK packaged here, has no virtual threads (they need 21), so Loom cannot be measured here",
         "kotlin" => "no Kotlin toolchain is packaged here",
-        "tokio" => "no tokio peer in this Lab yet",
+        "tokio" => "no cargo or librust-tokio-dev installed (Debian: apt-get install cargo librust-tokio-dev), not selected, or not in the saved run",
         _ => "its toolchain is not installed, it was not selected, or the saved run has no figures of it",
     };
 }

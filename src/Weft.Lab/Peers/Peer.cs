@@ -6,7 +6,7 @@ using Weft.Lab.Workloads;
 namespace Weft.Lab.Peers;
 
 /// <summary>
-/// A peer runtime (Go, Erlang, Node.js) whose program, part of the Lab (<c>Peers/&lt;name&gt;/</c>), does the same work
+/// A peer runtime (Go, Erlang, Node.js, Python, Java, Rust/tokio) whose program, part of the Lab (<c>Peers/&lt;name&gt;/</c>), does the same work
 /// as Weft's version of each workload it supports and prints <see cref="PeerOutput"/> lines. The Lab builds it once
 /// and runs it once per workload, each run bounded in time; a missing toolchain is a note, not an error. The program
 /// follows the in-process protocol inside its own process: the Lab passes the warm-up size and the number of measured
@@ -34,9 +34,12 @@ public abstract class Peer
     /// Lab with different peer sources (two worktrees, an older checkout) never run each other's builds, and the
     /// same source is built once. (A shared folder once let another checkout's older Go build answer for this one.)
     /// </summary>
-    protected string BuildDirFor(string sourceFile)
+    protected string BuildDirFor(string sourceFile) => BuildDirFor([sourceFile]);
+
+    /// <summary>The build folder of a program made of several <paramref name="sourceFiles"/>: a hash of them all, in order.</summary>
+    protected string BuildDirFor(IReadOnlyList<string> sourceFiles)
     {
-        var hash = System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(sourceFile));
+        var hash = System.Security.Cryptography.SHA256.HashData(sourceFiles.SelectMany(File.ReadAllBytes).ToArray());
         return Path.Combine(BuildRoot, $"{Name}-{Convert.ToHexString(hash, 0, 6).ToLowerInvariant()}");
     }
 
@@ -137,7 +140,7 @@ public abstract class Peer
     }
 
     /// <summary>The peers the Lab knows.</summary>
-    public static IReadOnlyList<Peer> All { get; } = [new GoPeer(), new ErlangPeer(), new NodePeer(), new PythonPeer(), new JavaPeer()];
+    public static IReadOnlyList<Peer> All { get; } = [new GoPeer(), new ErlangPeer(), new NodePeer(), new PythonPeer(), new JavaPeer(), new TokioPeer()];
 
     /// <summary>The peer named <paramref name="name"/>, or null.</summary>
     public static Peer? Find(string name) => All.FirstOrDefault(p => p.Name == name);

@@ -240,3 +240,78 @@ public sealed class JavaPeer : Peer
         return (r.Stderr + r.Stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim() ?? "";
     }
 }
+
+/// <summary>
+/// Rust with tokio: <c>Peers/tokio/</c> (a cargo project), built offline with <c>cargo build --release</c> against
+/// Debian's crate registry (<c>/usr/share/cargo/registry</c>, from <c>librust-tokio-dev</c>) through the source
+/// replacement in the project's own <c>.cargo/config.toml</c>. The project is copied into its build folder so the
+/// build never writes into the Lab's tree. Multi-threaded runtime, one worker per core (hog: two).
+/// </summary>
+public sealed class TokioPeer : Peer
+{
+    /// <inheritdoc />
+    public override string Name => "tokio";
+
+    /// <inheritdoc />
+    public override string Tool => "cargo";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> Workloads { get; } =
+        ["spawn", "skynet", "pingpong", "prodcons", "select", "hog", "blocking", "sleep", "yield", "c10k"];
+
+    /// <summary>The project's files, relative to the source folder; all of them key the build.</summary>
+    private static readonly string[] ProjectFiles = ["Cargo.toml", Path.Combine(".cargo", "config.toml"), "weftpeer.rs"];
+
+    /// <summary>Where Debian's crates are (the source replacement points here).</summary>
+    public const string Registry = "/usr/share/cargo/registry";
+
+    private string BuildDir => BuildDirFor(ProjectFiles.Select(f => Path.Combine(SourceDirectory, f)).ToList());
+
+    private string Binary => Path.Combine(BuildDir, "target", "release", OperatingSystem.IsWindows() ? "weftpeer.exe" : "weftpeer");
+
+    /// <inheritdoc />
+    public override string? Prepare(TimeSpan timeout)
+    {
+        var missing = ProjectFiles.Select(f => Path.Combine(SourceDirectory, f)).FirstOrDefault(f => !File.Exists(f));
+        if (missing is not null) return $"source not found: {missing}";
+        if (File.Exists(Binary)) return null;
+        if (!Directory.Exists(Registry) || !Directory.EnumerateDirectories(Registry, "tokio-1.*").Any())
+            return $"tokio is not in {Registry} (Debian: apt-get install cargo librust-tokio-dev)";
+        var project = Path.Combine(BuildDir, "project");
+        foreach (var f in ProjectFiles)
+        {
+            var target = Path.Combine(project, f);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(Path.Combine(SourceDirectory, f), target, overwrite: true);
+        }
+
+        var psi = ProcessRunner.Start(ToolPath!, project, "build", "--release", "--offline", "--quiet");
+        psi.Environment["CARGO_TARGET_DIR"] = Path.Combine(BuildDir, "target");
+        var r = ProcessRunner.Run(psi, timeout);
+        if (r.TimedOut) return $"cargo build timed out after {timeout.TotalSeconds:0} s";
+        return r.ExitCode == 0 && File.Exists(Binary) ? null : $"cargo build failed: {Tail(r.Stderr + r.Stdout)}";
+    }
+
+    /// <inheritdoc />
+    public override ProcessStartInfo Command(string workload, long size, long warmupSize, int repeats) =>
+        ProcessRunner.Start(Binary, BuildDir, Arguments(workload, size, warmupSize, repeats));
+
+    /// <inheritdoc />
+    public override string? Caveat(string workload) => workload switch
+    {
+        "spawn" => "tokio: bytes are live heap bytes (a counting allocator) per parked task, like Go's heap figure",
+        "skynet" or "pingpong" => "tokio has no unbuffered channel: mpsc::channel(1) is the nearest",
+        "prodcons" => "tokio's mpsc has one receiver: the 4 consumers share it behind tokio::sync::Mutex",
+        "hog" => "tokio does not preempt: a task that never awaits keeps its worker (2 workers here)",
+        "blocking" => "tokio sends the blocking call where it says to: spawn_blocking, its blocking-thread pool",
+        "sleep" => "tokio's timer wheel has 1 ms resolution and rounds a sleep up to the next tick",
+        _ => null,
+    };
+
+    /// <inheritdoc />
+    public override string Version()
+    {
+        var r = ProcessRunner.Run(ProcessRunner.Start(ToolPath!, null, "--version"), TimeSpan.FromSeconds(20));
+        return r.Stdout.Trim() + " + tokio 1.24";
+    }
+}

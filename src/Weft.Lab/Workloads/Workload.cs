@@ -156,7 +156,7 @@ public static class Models
     public const string Kestrel = "kestrel";
 
     /// <summary>The peers, run as external programs when their toolchains are installed.</summary>
-    public static readonly IReadOnlyList<string> Peers = ["go", "erlang", "node", "python", "java"];
+    public static readonly IReadOnlyList<string> Peers = ["go", "erlang", "node", "python", "java", "tokio"];
 
     /// <summary>The in-process models.</summary>
     public static readonly IReadOnlyList<string> InProcess = [Weft, WeftDeclared, Tasks, TasksRun, TasksCall, TasksLong, Threads, Kestrel];

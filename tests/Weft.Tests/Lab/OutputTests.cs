@@ -203,7 +203,7 @@ public sealed class OutputTests
 
         Assert.Equal(["weft", "weft-declared", "tasks", "tasks-run", "tasks-call", "tasks-long"], RunPlan.ParseModels("weft,tasks", []));
         Assert.Equal(["tasks-long", "threads"], RunPlan.ParseModels("tasks-long,threads", []));
-        Assert.Equal(["go", "erlang", "node", "python", "java"], RunPlan.ParseModels("peers", []));
+        Assert.Equal(["go", "erlang", "node", "python", "java", "tokio"], RunPlan.ParseModels("peers", []));
         Assert.Throws<ArgumentException>(() => RunPlan.ParseModels("kotlin", []));
         Assert.Equal(["spawn", "c10k"], WorkloadRegistry.Select("spawn,c10k").Select(w => w.Name));
         Assert.Equal(WorkloadRegistry.All.Count, WorkloadRegistry.Select("all").Count);

@@ -28,7 +28,7 @@ public sealed class RunnerTests
 
         var other = RunPlan.Create(null, "threads,peers", [], null, warmup: false, timeoutSeconds: 5, inProcess: true);
         Assert.Equal(WorkloadRegistry.All, other.Workloads);
-        Assert.Equal(["threads", "go", "erlang", "node", "python", "java"], other.Models);
+        Assert.Equal(["threads", "go", "erlang", "node", "python", "java", "tokio"], other.Models);
         Assert.False(other.Isolated);
         Assert.False(other.Warmup);
         Assert.Equal(TimeSpan.FromSeconds(5), other.PeerTimeout);
