@@ -75,9 +75,7 @@ internal static class Park
     /// </summary>
     internal static Waiter UseEmbeddedWaiter(G g, Action continuation, WaitReason reason)
     {
-        var frame = FrameOf(g, GoFrame.TakeSuspending(continuation, g), continuation);
-        g.Frame = frame;
-        g.NotePark(frame, reason);
+        Begin(g, continuation, reason); // the waiter is still free, so NotePark stores the frame in g.Frame
         g.WaiterInUse = true;
         return g;
     }

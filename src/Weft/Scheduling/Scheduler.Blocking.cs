@@ -235,10 +235,7 @@ internal sealed partial class Scheduler
             g.HasLockedM = true;
         }
 
-        g.SetRunnableForQueue();
-        lock (_lock) GlobalQueue.Push(g);
-        Interlocked.MemoryBarrier();
-        WakeP();
+        RequeueClaimed(g);
         ParkUntilHandedP(m, g);
         if (temporary)
         {

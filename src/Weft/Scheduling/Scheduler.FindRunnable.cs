@@ -32,12 +32,7 @@ internal sealed partial class Scheduler
             {
                 // Lost the P (sysmon retook it while a step was stuck). A goroutine claimed by a join handoff was
                 // meant to run here next: give it back to the queues rather than strand it with a parked M.
-                if (m.HandoffG is { } orphan)
-                {
-                    m.HandoffG = null;
-                    orphan.SetRunnableForQueue();
-                    lock (_lock) GlobalQueue.Push(orphan);
-                }
+                RequeueHandoff(m);
 
                 // This M will not look at the global queue again before it parks: someone else must.
                 Interlocked.MemoryBarrier();
@@ -96,13 +91,7 @@ internal sealed partial class Scheduler
     /// <summary>The M is leaving its loop for good: hand its P on (Go's <c>handoffp</c> from a terminating M).</summary>
     private void ExitLockedM(M m)
     {
-        if (m.HandoffG is { } orphan)
-        {
-            m.HandoffG = null;
-            orphan.SetRunnableForQueue();
-            lock (_lock) GlobalQueue.Push(orphan);
-        }
-
+        RequeueHandoff(m);
         if (m.P is { } p)
         {
             ReleaseP(m);

@@ -204,11 +204,28 @@ internal sealed partial class Scheduler : IRunQueueOverflow
     {
         if (joinee.HasLockedM || !joinee.TryClaimToRun()) return false;
         if (!joinee.HasLockedM) return true;
-        joinee.SetRunnableForQueue();
-        lock (_lock) GlobalQueue.Push(joinee);
-        Interlocked.MemoryBarrier();
-        WakeP();
+        RequeueClaimed(joinee);
         return false;
+    }
+
+    /// <summary>
+    /// A goroutine claimed by this thread (Running) that it will not run after all goes back to the global queue as
+    /// runnable, with a fresh entry (run-queue entries are claim tickets), and a P is woken to look there.
+    /// </summary>
+    private void RequeueClaimed(G g)
+    {
+        g.SetRunnableForQueue();
+        lock (_lock) GlobalQueue.Push(g);
+        Interlocked.MemoryBarrier(); // publish before WakeP reads the spinning count
+        WakeP();
+    }
+
+    /// <summary>A goroutine claimed by a join hand-off for <paramref name="m"/> to run next, which it will not now run, is re-queued.</summary>
+    private void RequeueHandoff(M m)
+    {
+        if (m.HandoffG is not { } orphan) return;
+        m.HandoffG = null;
+        RequeueClaimed(orphan);
     }
 
     /// <summary>Deepest nesting of inline joins on one M (each level is a few stack frames).</summary>

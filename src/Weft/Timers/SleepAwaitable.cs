@@ -43,7 +43,7 @@ public readonly struct SleepAwaiter : ICriticalNotifyCompletion, IGoAwaiter
         var g = G.Current;
         if (g is not null && (frame is null || frame.Owner == g))
         {
-            frame = Park.FrameOf(g, frame, continuation);
+            frame = Park.Begin(g, frame, continuation, WaitReason.Sleep); // steps 1 and 2; step 3 publishes the timer below
             var extras = g.Extras;
             var timer = extras.SleepTimer;
             // The shared timer is busy from AddTimer until Fire has taken its frame. Checking Heap alone is not
@@ -58,7 +58,6 @@ public readonly struct SleepAwaiter : ICriticalNotifyCompletion, IGoAwaiter
             }
 
             timer.Frame = frame;
-            g.NotePark(frame, WaitReason.Sleep); // Park's step 2; step 3 publishes the timer below
             // Saturate like Go's timeSleep: a very long sleep (Go.Sleep(double.PositiveInfinity), TimeSpan.MaxValue)
             // would otherwise overflow into a deadline in the past and wake at once.
             long now = Clock.Now;
