@@ -104,12 +104,10 @@ public class SysmonTests
             var parked = new Chan<bool>();
             Go.Start(() => Waiter(ch, parked));
             await parked.ReceiveAsync();
+            // Wait for the event itself (the waiter parked on its receive), not for a number of yields that a loaded
+            // machine may not give it time enough in; the hang guard bounds the wait.
             string dump = "";
-            for (int i = 0; i < 1000 && !dump.Contains("[chan receive"); i++)
-            {
-                await Go.Yield();
-                dump = Go.Dump();
-            }
+            await Weft.Tests.Channels.ChanTestUtil.WaitUntil(() => (dump = Go.Dump()).Contains("[chan receive"), "the waiter parked on its receive");
 
             Assert.Contains("[chan receive", dump);
             Assert.Contains("SysmonTests.Waiter()", dump);
