@@ -103,6 +103,16 @@ internal static class ElemSlot<T>
         return boxed is null ? default! : (T)boxed;
     }
 
+    /// <summary>Reads the slot without clearing it (a select's send case keeps its value until the send completes).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Peek(Waiter w)
+    {
+        if (!typeof(T).IsValueType) return Unsafe.As<object?, T>(ref w.ElemRef);
+        if (FitsInline) return Unsafe.As<long, T>(ref w.ElemBits);
+        if (w is TypedWaiter<T> typed) return typed.Elem;
+        return w.ElemRef is { } boxed ? (T)boxed : default!;
+    }
+
     /// <summary>Clears the slot without reading it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Clear(Waiter w)
