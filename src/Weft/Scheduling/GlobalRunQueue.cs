@@ -12,9 +12,13 @@ internal sealed class GlobalRunQueue
     private const int InitialCapacity = 64;
     private const int ShrinkAbove = 4096;
 
+    /// <summary>The lock the mutating methods assert in DEBUG; null for a queue no scheduler owns (unit tests).</summary>
+    private readonly object? _schedulerLock;
     private G?[] _ring = new G?[InitialCapacity];
     private int _head;
     private int _count;
+
+    internal GlobalRunQueue(object? schedulerLock = null) => _schedulerLock = schedulerLock;
 
     /// <summary>Racy snapshot for lock-free "is there work" checks. Any thread.</summary>
     public int Count => Volatile.Read(ref _count);
@@ -22,6 +26,7 @@ internal sealed class GlobalRunQueue
     /// <summary>Appends one goroutine. Caller holds sched lock.</summary>
     public void Push(G g)
     {
+        AssertLocked();
         if (_count == _ring.Length) Grow();
         _ring[(_head + _count) % _ring.Length] = g;
         Volatile.Write(ref _count, _count + 1);
@@ -30,6 +35,7 @@ internal sealed class GlobalRunQueue
     /// <summary>Appends a batch in order. Caller holds sched lock.</summary>
     public void PushBatch(G[] batch, int count)
     {
+        AssertLocked();
         while (_count + count > _ring.Length) Grow();
         int added = 0;
         for (int i = 0; i < count; i++)
@@ -45,6 +51,7 @@ internal sealed class GlobalRunQueue
     /// <summary>Removes the oldest goroutine, or null. Caller holds sched lock.</summary>
     public G? Pop()
     {
+        AssertLocked();
         if (_count == 0) return null;
         var g = _ring[_head];
         _ring[_head] = null;
@@ -60,6 +67,10 @@ internal sealed class GlobalRunQueue
         Debug.Assert(g is not null, "GlobalRunQueue.Pop: empty slot inside the live range");
         return g;
     }
+
+    [Conditional("DEBUG")]
+    private void AssertLocked() =>
+        Debug.Assert(_schedulerLock is null || Monitor.IsEntered(_schedulerLock), "GlobalRunQueue: the global queue needs the scheduler lock");
 
     private void Grow()
     {

@@ -6,7 +6,7 @@ namespace Weft.Scheduling;
 /// A machine: an OS thread owned by a runtime (Go's <c>m</c>). It runs goroutines only while it holds a P; idle,
 /// it parks on its own <see cref="Parker"/> until a waker hands it a P through <see cref="NextP"/>.
 /// </summary>
-internal sealed class M
+internal sealed class M : IIdleLinked<M>
 {
     [ThreadStatic] private static M? t_current;
 
@@ -51,8 +51,8 @@ internal sealed class M
     /// <summary>Looking for work without having found any (counted in the scheduler's spinning count).</summary>
     internal bool Spinning;
 
-    /// <summary>Link in the scheduler's idle-M stack. Under the scheduler lock.</summary>
-    internal M? IdleLink;
+    /// <summary>Link in the scheduler's idle-M set (<see cref="IdleSet{T}"/>). Under the scheduler lock.</summary>
+    M? IIdleLinked<M>.IdleLink { get; set; }
 
     /// <summary>The goroutine being run, or null. Owner writes; read racily by diagnostics.</summary>
     internal volatile G? CurG;

@@ -31,7 +31,7 @@ internal enum PStatus
 /// A processor slot (Go's <c>p</c>): the right to run goroutines. An M must hold a P to run Go code; MaxProcs Ps
 /// exist, so MaxProcs bounds parallelism and nothing else.
 /// </summary>
-internal sealed class P
+internal sealed class P : IIdleLinked<P>
 {
     internal readonly int Id;
 
@@ -72,8 +72,8 @@ internal sealed class P
     /// <summary>Incremented at every schedule that does not inherit a time slice. Owner only (read racily by sysmon).</summary>
     internal uint SchedTick;
 
-    /// <summary>Link in the scheduler's idle-P stack. Under the scheduler lock.</summary>
-    internal P? IdleLink;
+    /// <summary>Link in the scheduler's idle-P set (<see cref="IdleSet{T}"/>). Under the scheduler lock.</summary>
+    P? IIdleLinked<P>.IdleLink { get; set; }
 
     /// <summary>Goroutine ids handed out from a batch reserved by this P: next and end (exclusive). Owner only.</summary>
     internal long GoIdNext, GoIdEnd;

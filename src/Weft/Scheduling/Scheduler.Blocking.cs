@@ -2,26 +2,14 @@ namespace Weft.Scheduling;
 
 internal sealed partial class Scheduler
 {
-    /// <summary>Ms parked while their locked goroutine waits (Go's <c>nmidlelocked</c>).</summary>
-    private int _lockedIdleMs;
-
-    /// <summary>Ms inside a declared blocking call.</summary>
-    private int _blockingMs;
-
-    private Sysmon? _sysmon;
-
     internal Sysmon? SysmonOrNull => _sysmon;
 
     internal int BlockingCount => Volatile.Read(ref _blockingMs);
 
-    /// <summary>Ps handed off at once on entering a blocking call because work was waiting (for the metrics).</summary>
-    internal long ImmediateHandoffs;
-
-    private long _timeSliceNs = Clock.ToNanoseconds(TimeSpan.FromMilliseconds(10));
-
     /// <summary>Starts sysmon with the first M. Caller holds the lock.</summary>
     private void EnsureSysmon()
     {
+        AssertLockHeld();
         if (_sysmon is not null) return;
         _timeSliceNs = Clock.ToNanoseconds(Runtime.Options.TimeSlice);
         _sysmon = new Sysmon(this, Runtime.Options.TimeSlice);
@@ -41,7 +29,7 @@ internal sealed partial class Scheduler
             return;
         }
 
-        if (Volatile.Read(ref _spinning) + Volatile.Read(ref _idlePCount) == 0 && Interlocked.CompareExchange(ref _spinning, 1, 0) == 0)
+        if (Volatile.Read(ref _spinning) + _idlePs.Count == 0 && Interlocked.CompareExchange(ref _spinning, 1, 0) == 0)
         {
             StartM(p, spinning: true);
             return;
@@ -93,11 +81,11 @@ internal sealed partial class Scheduler
     {
         if (!p.RunQueue.IsEmpty || GlobalQueue.Count > 0) return true;
         long when = p.Timers.NextWhen;
-        if (when == 0 && Volatile.Read(ref _idlePCount) != 0) return false;
+        if (when == 0 && _idlePs.Count != 0) return false;
         if (now == 0) now = Clock.Now;
         if (when != 0 && when <= now + _timeSliceNs) return true;
         // A timer overdue on any P while no P is idle: the timer sleeper cannot get a P to run it.
-        if (Volatile.Read(ref _idlePCount) == 0)
+        if (_idlePs.Count == 0)
         {
             long earliest = EarliestTimer();
             if (earliest != 0 && earliest <= now) return true;
@@ -114,14 +102,14 @@ internal sealed partial class Scheduler
     {
         long when = p.Timers.NextWhen;
         if (when != 0 && when <= now - lateness) return true;
-        if (Volatile.Read(ref _idlePCount) != 0) return false;
+        if (_idlePs.Count != 0) return false;
         long earliest = EarliestTimer();
         return earliest != 0 && earliest <= now - lateness;
     }
 
     /// <summary>Every P idle, nothing queued, no blocking call: sysmon may sleep.</summary>
     internal bool LooksIdle() =>
-        Volatile.Read(ref _idlePCount) == _maxProcs && GlobalQueue.Count == 0 && Volatile.Read(ref _blockingMs) == 0;
+        _idlePs.Count == _maxProcs && GlobalQueue.Count == 0 && Volatile.Read(ref _blockingMs) == 0;
 
     // ---- declared blocking calls (entersyscall / exitsyscall) -------------------------------------------------
 

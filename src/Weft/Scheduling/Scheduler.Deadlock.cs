@@ -12,16 +12,6 @@ internal sealed partial class Scheduler
     /// </summary>
     internal static readonly TimeSpan DeadlockGrace = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Pushes to the global queue (goroutines readied from outside the runtime's threads land there). Under the lock.</summary>
-    private long _globalPushes;
-
-    /// <summary>
-    /// Goroutines of this runtime parked in a wait that a cancellation token can end (a channel operation or select
-    /// with a cancellable token). A token can be canceled from anywhere — a timer of the ThreadPool, another thread —
-    /// so such a goroutine is not deadlocked, whatever the rest of the runtime does. Interlocked.
-    /// </summary>
-    private int _cancellableWaits;
-
     /// <summary>
     /// Counts a wait of <paramref name="g"/> (null outside goroutines: not counted) that a cancellation can end;
     /// returns the scheduler to pass <see cref="ExitCancellableWait"/> when the wait is over.
@@ -72,7 +62,7 @@ internal sealed partial class Scheduler
         {
             if (!LooksIdle()) return false;
             int sleeper = Volatile.Read(ref _timerSleeper) is null ? 0 : 1;
-            int running = _liveThreads - _idleMCount - Volatile.Read(ref _lockedIdleMs) - sleeper;
+            int running = _liveThreads - _idleMs.Count - Volatile.Read(ref _lockedIdleMs) - sleeper;
             if (running > 0) return false;
             progress = Progress();
         }

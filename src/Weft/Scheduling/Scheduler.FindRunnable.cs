@@ -209,7 +209,7 @@ internal sealed partial class Scheduler
 
         // Steal, unless enough Ms are already spinning: at most half of the busy Ps get a spinning M.
         int procs = _maxProcs;
-        if (m.Spinning || 2 * Volatile.Read(ref _spinning) < procs - Volatile.Read(ref _idlePCount))
+        if (m.Spinning || 2 * Volatile.Read(ref _spinning) < procs - _idlePs.Count)
         {
             if (!m.Spinning)
             {
@@ -475,7 +475,7 @@ internal sealed partial class Scheduler
     /// </summary>
     private G? GlobalRunQueueGet(P p, int max)
     {
-        Debug.Assert(Monitor.IsEntered(_lock), "Scheduler.GlobalRunQueueGet: lock not held");
+        AssertLockHeld();
         int size = GlobalQueue.Count;
         if (size == 0) return null;
         int n = Math.Min(size, size / _maxProcs + 1);

@@ -19,9 +19,6 @@ internal sealed partial class Scheduler
     /// <summary>Sysmon polls when nobody has for this long (Go: 10 ms).</summary>
     private const long SysmonPollIntervalNs = 10_000_000;
 
-    /// <summary>The epoll instance, created with the first socket. Never reset while the runtime runs.</summary>
-    private Netpoller? _netpoller;
-
     /// <summary>Goroutines readied by the current thread's last poll, waiting to be injected.</summary>
     [ThreadStatic] private static List<G>? t_polled;
 

@@ -95,7 +95,7 @@ internal sealed partial class Scheduler
     /// <summary>Caller holds the lock.</summary>
     private void MarkDead(P p)
     {
-        Debug.Assert(Monitor.IsEntered(_lock), "Scheduler.MarkDead: lock not held");
+        AssertLockHeld();
         p.Retiring = false;
         p.Status = PStatus.Dead;
         p.M = null;
@@ -108,21 +108,10 @@ internal sealed partial class Scheduler
         if (earliest != 0) WakeTimerSleeper(earliest);
     }
 
-    /// <summary>Unlinks an idle P from the idle stack. Caller holds the lock.</summary>
+    /// <summary>Unlinks an idle P from the idle set. Caller holds the lock.</summary>
     private void RemoveIdleP(P target)
     {
-        Debug.Assert(Monitor.IsEntered(_lock), "Scheduler.RemoveIdleP: lock not held");
-        P? previous = null;
-        for (var p = _idlePs; p is not null; previous = p, p = p.IdleLink)
-        {
-            if (p != target) continue;
-            if (previous is null) _idlePs = p.IdleLink;
-            else previous.IdleLink = p.IdleLink;
-            p.IdleLink = null;
-            Volatile.Write(ref _idlePCount, _idlePCount - 1);
-            return;
-        }
-
-        throw new InvalidOperationException($"Scheduler.RemoveIdleP: {target} is not in the idle list");
+        if (!_idlePs.Remove(target))
+            throw new InvalidOperationException($"Scheduler.RemoveIdleP: {target} is not in the idle set");
     }
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Diagnostics;
+using Weft.Netpoll;
 using Weft.Timers;
 
 namespace Weft.Scheduling;
@@ -20,60 +21,109 @@ namespace Weft.Scheduling;
 /// </remarks>
 internal sealed partial class Scheduler : IRunQueueOverflow
 {
+    // Every field of the scheduler is declared here, grouped by who may touch it. "Lock" is _lock (Go's sched.lock);
+    // "racy" means read without it, as a hint that a later locked step re-checks.
+
     internal readonly GoRuntime Runtime;
 
-    /// <summary>The scheduler lock (Go's <c>sched.lock</c>): idle lists, global queue, M registry, resizing.</summary>
+    /// <summary>The scheduler lock (Go's <c>sched.lock</c>): idle sets, global queue, M registry, resizing.</summary>
     private readonly object _lock = new();
 
-    /// <summary>Runnable goroutines not on any P. Caller holds <see cref="_lock"/>.</summary>
-    internal readonly GlobalRunQueue GlobalQueue = new();
+    // ---- Ps and the global queue -------------------------------------------------------------------------
+
+    /// <summary>Runnable goroutines not on any P. Mutated under the lock (asserted); <c>Count</c> read racily.</summary>
+    internal readonly GlobalRunQueue GlobalQueue;
 
     /// <summary>Every P ever created (index = id). Replaced (never shrunk) under the lock; read racily.</summary>
     private volatile P[] _allp;
 
-    /// <summary>Current MaxProcs: Ps 0..n-1 are live.</summary>
+    /// <summary>Current MaxProcs: Ps 0..n-1 are live. Written under the lock; read racily.</summary>
     private volatile int _maxProcs;
 
-    /// <summary>Random visiting order over the live Ps, replaced on resize.</summary>
+    /// <summary>Random visiting order over the live Ps, replaced on resize. Read racily (a stale order only visits a retired P, which has nothing).</summary>
     private volatile RandomOrder _stealOrder;
 
-    private P? _idlePs;
+    /// <summary>Idle Ps (Go's <c>pidle</c>/<c>npidle</c>): a P is Idle exactly while it is in this set (docs/ARCHITECTURE.md "P states").</summary>
+    private readonly IdleSet<P> _idlePs;
 
-    /// <summary>Number of idle Ps (Go's <c>npidle</c>). Written under the lock; read racily.</summary>
-    private int _idlePCount;
+    /// <summary>Pushes to the global queue (goroutines readied from outside the runtime's threads land there). Under the lock; read racily by the deadlock check.</summary>
+    private long _globalPushes;
 
-    private M? _idleMs;
-    private int _idleMCount;
+    // ---- Ms ------------------------------------------------------------------------------------------------
 
-    /// <summary>Number of spinning Ms (Go's <c>nmspinning</c>). Interlocked.</summary>
+    /// <summary>Ms parked in <c>StopM</c> waiting for a P (Go's <c>midle</c>/<c>nmidle</c>).</summary>
+    private readonly IdleSet<M> _idleMs;
+
+    /// <summary>Number of spinning Ms (Go's <c>nmspinning</c>). Interlocked; moved only by StartSpinning/StopSpinning (and the handoff that spins an M on its behalf).</summary>
     private int _spinning;
 
+    /// <summary>Every M created (diagnostics, shutdown). Under the lock.</summary>
     private readonly List<M> _allMs = new();
+
+    /// <summary>The next M's id. Under the lock.</summary>
     private int _nextMId;
+
+    /// <summary>OS threads of this runtime that have not exited. Under the lock; read racily.</summary>
     private int _liveThreads;
 
-    /// <summary>The M parked until the next timer (Go's netpoll sleeper), or null.</summary>
+    /// <summary>Ms parked while their locked goroutine waits (Go's <c>nmidlelocked</c>). Interlocked.</summary>
+    private int _lockedIdleMs;
+
+    /// <summary>Ms inside a declared blocking call. Interlocked.</summary>
+    private int _blockingMs;
+
+    /// <summary>The M parked until the next timer (Go's netpoll sleeper), or null. Under the lock; read racily.</summary>
     private M? _timerSleeper;
 
-    /// <summary>The deadline the timer sleeper is parked until; 0 while it is still deciding.</summary>
+    /// <summary>The deadline the timer sleeper is parked until; 0 while it is still deciding. Under the lock.</summary>
     private long _timerSleeperUntil;
 
+    // ---- the runtime's other machinery ----------------------------------------------------------------------
+
+    /// <summary>The monitor thread, started with the first M (under the lock); never replaced.</summary>
+    private Sysmon? _sysmon;
+
+    /// <summary>The scheduling quantum sysmon preempts after, in clock ticks; set once with sysmon.</summary>
+    private long _timeSliceNs = Clock.ToNanoseconds(TimeSpan.FromMilliseconds(10));
+
+    /// <summary>The epoll instance, created with the first socket. Never reset while the runtime runs.</summary>
+    private Netpoller? _netpoller;
+
+    /// <summary>Set once at shutdown (under the lock); every loop checks it.</summary>
     private volatile bool _shutdown;
+
+    /// <summary>Completed when the last M's thread has left its loop.</summary>
     private readonly TaskCompletionSource _allThreadsExited = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Goroutine ids for goroutines started from outside the runtime, and id batches for Ps.</summary>
+    // ---- goroutines ------------------------------------------------------------------------------------------
+
+    /// <summary>Goroutine ids for goroutines started from outside the runtime, and id batches for Ps. Interlocked.</summary>
     private long _goIdGenerator;
 
-    /// <summary>Every live goroutine.</summary>
+    /// <summary>Every live goroutine. Its own lock-free protocol (GoroutineRegistry).</summary>
     internal readonly GoroutineRegistry Registry = new();
 
-    // Counters (racy increments are fine: diagnostics only).
+    /// <summary>
+    /// Goroutines of this runtime parked in a wait that a cancellation token can end (a channel operation or select
+    /// with a cancellable token). A token can be canceled from anywhere — a timer of the ThreadPool, another thread —
+    /// so such a goroutine is not deadlocked, whatever the rest of the runtime does. Interlocked.
+    /// </summary>
+    private int _cancellableWaits;
+
+    // ---- counters (racy increments are fine: diagnostics only) --------------------------------------------------
+
     internal long StealCount;
     internal long GlobalRunQueueGets;
+
+    /// <summary>Ps handed off at once on entering a blocking call because work was waiting (for the metrics).</summary>
+    internal long ImmediateHandoffs;
 
     internal Scheduler(GoRuntime runtime, int maxProcs)
     {
         Runtime = runtime;
+        GlobalQueue = new GlobalRunQueue(_lock);
+        _idlePs = new IdleSet<P>(_lock);
+        _idleMs = new IdleSet<M>(_lock);
         _allp = new P[maxProcs];
         lock (_lock)
         {
@@ -92,13 +142,13 @@ internal sealed partial class Scheduler : IRunQueueOverflow
 
     internal bool IsShutdown => _shutdown;
 
-    internal int IdlePCount => Volatile.Read(ref _idlePCount);
+    internal int IdlePCount => _idlePs.Count;
 
     internal int SpinningCount => Volatile.Read(ref _spinning);
 
     internal int ThreadCount => Volatile.Read(ref _liveThreads);
 
-    internal int IdleMCount => Volatile.Read(ref _idleMCount);
+    internal int IdleMCount => _idleMs.Count;
 
     internal P[] AllP => _allp;
 
@@ -290,7 +340,7 @@ internal sealed partial class Scheduler : IRunQueueOverflow
     /// </summary>
     internal void WakeP()
     {
-        if (Volatile.Read(ref _idlePCount) == 0) return;
+        if (_idlePs.Count == 0) return;
         if (Volatile.Read(ref _spinning) != 0 || Interlocked.CompareExchange(ref _spinning, 1, 0) != 0) return;
         StartM(null, spinning: true);
     }
@@ -342,6 +392,7 @@ internal sealed partial class Scheduler : IRunQueueOverflow
     /// <summary>Creates an M. Caller holds the lock.</summary>
     private M NewM()
     {
+        AssertLockHeld();
         int cap = Runtime.Options.MaxThreads;
         if (_liveThreads >= cap)
             Runtime.Fatal($"fatal error: thread exhaustion: the runtime needs more than {cap} threads (GoOptions.MaxThreads = {cap})");
@@ -365,11 +416,9 @@ internal sealed partial class Scheduler : IRunQueueOverflow
         lock (_lock)
         {
             if (_shutdown) return false;
-            m.IdleLink = _idleMs;
-            _idleMs = m;
-            Volatile.Write(ref _idleMCount, _idleMCount + 1);
+            _idleMs.Push(m);
             int sleeper = Volatile.Read(ref _timerSleeper) is null ? 0 : 1;
-            lastOneIdle = _idleMCount + Volatile.Read(ref _lockedIdleMs) + sleeper >= _liveThreads;
+            lastOneIdle = _idleMs.Count + Volatile.Read(ref _lockedIdleMs) + sleeper >= _liveThreads;
         }
 
         // The last M went idle: nothing may ever run again. Let sysmon look (Go calls checkdead from stopm).
@@ -417,41 +466,31 @@ internal sealed partial class Scheduler : IRunQueueOverflow
         DecrementSpinning();
     }
 
-    // ---- P and M lists (caller holds the lock) --------------------------------------------------------
+    // ---- the idle sets (caller holds the lock; IdleSet asserts it) ---------------------------------------
 
+    /// <summary>Go's <c>pidleput</c>: <paramref name="p"/> becomes Idle, which means listed (one owner: the set).</summary>
     private void PIdlePut(P p)
     {
-        Debug.Assert(Monitor.IsEntered(_lock), "Scheduler: idle lists need the scheduler lock");
         Debug.Assert(p.RunQueue.IsEmpty, "Scheduler.PIdlePut: P with a non-empty run queue");
         p.Status = PStatus.Idle;
         p.M = null;
-        p.IdleLink = _idlePs;
-        _idlePs = p;
-        Volatile.Write(ref _idlePCount, _idlePCount + 1);
+        _idlePs.Push(p);
     }
 
+    /// <summary>Go's <c>pidleget</c>: takes an idle P, which leaves the set as Running (its taker now owns it).</summary>
     private P? PIdleGet()
     {
-        Debug.Assert(Monitor.IsEntered(_lock), "Scheduler: idle lists need the scheduler lock");
-        var p = _idlePs;
-        if (p is null) return null;
-        _idlePs = p.IdleLink;
-        p.IdleLink = null;
-        p.Status = PStatus.Running;
-        Volatile.Write(ref _idlePCount, _idlePCount - 1);
+        var p = _idlePs.Pop();
+        if (p is not null) p.Status = PStatus.Running;
         return p;
     }
 
-    private M? MIdleGet()
-    {
-        Debug.Assert(Monitor.IsEntered(_lock), "Scheduler: idle lists need the scheduler lock");
-        var m = _idleMs;
-        if (m is null) return null;
-        _idleMs = m.IdleLink;
-        m.IdleLink = null;
-        Volatile.Write(ref _idleMCount, _idleMCount - 1);
-        return m;
-    }
+    /// <summary>Go's <c>mget</c>: takes a parked M to hand a P to.</summary>
+    private M? MIdleGet() => _idleMs.Pop();
+
+    /// <summary>Asserts (DEBUG) what a "Caller holds the lock" comment promises.</summary>
+    [Conditional("DEBUG")]
+    private void AssertLockHeld() => Debug.Assert(Monitor.IsEntered(_lock), "Scheduler: the caller must hold the scheduler lock");
 
     private void AcquireP(M m, P p)
     {

@@ -96,11 +96,24 @@ public class SelectAllocationTests
         var c = new Chan<long>(1);
         long sum = 0;
         for (int i = 0; i < Warmup; i++) sum += Step(a, b, c, i);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < Ops; i++) sum += Step(a, b, c, i);
-        long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+        // A garbage collection started by another test's thread retires this thread's allocation context, and the
+        // unused rest of it (up to one 8 KB allocation quantum) is then counted as allocated by this thread: a window
+        // with a collection in it proves nothing either way, so measure again (a few times at most).
+        long bytes;
+        bool collected;
+        int attempt = 0;
+        do
+        {
+            int collections = GC.CollectionCount(0);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < Ops; i++) sum += Step(a, b, c, i);
+            bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+            collected = GC.CollectionCount(0) != collections;
+        }
+        while (collected && ++attempt < 5);
+
         Assert.True(sum >= 0);
-        Assert.True(bytes == 0, $"{bytes} bytes over {Ops} non-blocking selects");
+        Assert.True(bytes == 0, $"{bytes} bytes over {Ops} non-blocking selects (a collection in the window: {collected})");
 
         static long Step(Chan<int> a, Chan<string> b, Chan<long> c, int i)
         {

@@ -129,10 +129,14 @@ public sealed class WorkloadTests
     [Fact]
     public void Long_running_hogs_leave_the_pool_to_the_sleeper()
     {
-        // With a dedicated thread per hog the sleeper's Task.Delay continuations find a free pool thread, so it wakes
-        // many times in the window; the OS shares the cores among the hog threads.
+        // The tasks-long model's claim: each hog gets a dedicated thread, not a pool thread, so the sleeper's
+        // Task.Delay continuations find the pool free. (How often it wakes in the window is the OS's business on a
+        // loaded machine, so that is the benchmark's figure, not this test's assertion.)
+        bool? onPool = null;
+        HogWorkload.StartTask(() => onPool = Thread.CurrentThread.IsThreadPoolThread, longRunning: true).Wait();
+        Assert.False(onPool);
         var log = HogWorkload.Tasks(200, longRunning: true);
-        Assert.True(log.Count > 2, $"{log.Count} wake-ups in 200 ms");
+        Assert.True(log.Count >= 1, "the sleeper never recorded a wake-up");
         var r = BlockingWorkload.Tasks(60, longRunning: true);
         Assert.True(r.BlockingCalls >= BlockingWorkload.Blockers, $"{r.BlockingCalls} blocking calls");
         Assert.True(r.WithBlockers > 0);
