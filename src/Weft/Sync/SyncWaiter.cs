@@ -6,9 +6,9 @@ namespace Weft.Synchronization;
 
 /// <summary>
 /// One parked waiter of a sync primitive (Mutex, RWMutex, WaitGroup, Cond, Semaphore, scopes), and the one place
-/// where those primitives park and ready anything. Everything else in Sync/ goes through <see cref="WaitAsync"/>,
-/// <see cref="Block"/> and <see cref="Complete"/>, so switching to a unified parking primitive later (issue 9) means
-/// changing this file only.
+/// where those primitives park and ready anything: everything else in Sync/ goes through <see cref="WaitAsync"/>,
+/// <see cref="Block"/> and <see cref="Complete"/>, and this file parks and readies through the runtime's one
+/// protocol (<see cref="Park"/>, by way of <see cref="Resumption"/>).
 /// </summary>
 /// <remarks>
 /// <para><b>Protocol.</b> A waiter is enqueued (under its queue's lock) before its goroutine parks. The side that
@@ -17,7 +17,7 @@ namespace Weft.Synchronization;
 /// waiting side arms the waiter (records how to resume) and then parks. Arming and completing race through one
 /// exchange on <see cref="_state"/>: whichever comes second resumes the waiter, so a grant that arrives before the
 /// goroutine has parked is never lost, and the waiter resumes exactly once.</para>
-/// <para>Inside a goroutine the suspended frame is handed back to the goroutine (<see cref="G.Ready"/>): the wait
+/// <para>Inside a goroutine the suspended frame is handed back to the goroutine (<see cref="Park.Ready"/>): the wait
 /// parks the goroutine, never its OS thread, and shows in dumps with its <see cref="WaitReason"/>. Outside
 /// goroutines an awaiting caller resumes on the ThreadPool, and a synchronous caller (<see cref="Block"/>) blocks
 /// its thread on an event.</para>
@@ -47,11 +47,9 @@ internal sealed class SyncWaiter
     /// <summary>Unarmed → Armed (waiting side) or → Completed (waker); the second of the two resumes. Interlocked.</summary>
     private int _state;
 
-    // How to resume: a goroutine's frame, a frame or continuation outside goroutines, or a blocked thread.
-    private G? _goroutine;
-    private GoFrame? _frame;
-    private Action? _continuation;
+    // How to resume: a blocked thread's event, or else the parked goroutine, frame or continuation.
     private ManualResetEventSlim? _event;
+    private Resumption _resumption;
 
     internal SyncWaiter(WaitReason reason, long weight = 1)
     {
@@ -107,32 +105,14 @@ internal sealed class SyncWaiter
     internal void Arm(Action continuation)
     {
         var g = G.Current;
-        var frame = GoFrame.TakeSuspending(continuation, g);
-        if (g is not null)
-        {
-            if (frame is null || frame.Owner != g) frame = new CallbackFrame(g, static c => ((Action)c!)(), continuation);
-            g.NotePark(frame, Reason);
-            _goroutine = g;
-            _frame = frame;
-        }
-        else if (frame is not null)
-        {
-            _frame = frame;
-        }
-        else
-        {
-            _continuation = continuation;
-        }
-
+        _resumption = Resumption.Begin(g, GoFrame.TakeSuspending(continuation, g), continuation, Reason);
         if (Interlocked.CompareExchange(ref _state, Armed, Unarmed) == Completed) Resume();
     }
 
     private void Resume()
     {
         if (_event is { } signal) signal.Set();
-        else if (_goroutine is { } g) g.Ready(_frame!);
-        else if (_frame is { } frame) frame.Wake();
-        else ThreadPool.UnsafeQueueUserWorkItem(static c => ((Action)c!)(), _continuation!, preferLocal: false);
+        else _resumption.Resume();
     }
 }
 

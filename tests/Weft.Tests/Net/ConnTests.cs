@@ -29,6 +29,37 @@ public sealed class ConnTests : NetTestBase
     internal static int CountIoWaits(string dump) => dump.Split(Weft.Net.UsesNetpoller ? "[IO wait" : "[foreign await").Length - 1;
 
     [Fact]
+    public async Task GoTaskMethod_OutsideGoroutines_ParksOnARead_AndResumesWhenDataArrives()
+    {
+        // A GoTask method awaited from plain code has a frame but no goroutine: its parked read must resume that frame
+        // (it once assumed every frame had an owner goroutine and failed with a NullReferenceException).
+        var received = await ExchangeOutsideGoroutinesAsync(Encoding.ASCII.GetBytes("hello"));
+        Assert.Equal("hello", Encoding.ASCII.GetString(received));
+    }
+
+    private static async GoTask<byte[]> ExchangeOutsideGoroutinesAsync(byte[] payload)
+    {
+        using var listener = Weft.Net.Listen(Loopback);
+        using var client = await Weft.Net.DialAsync(listener.LocalEndPoint, TimeSpan.FromSeconds(30));
+        using var server = await listener.AcceptAsync();
+        var buffer = new byte[payload.Length];
+        var read = ReadFullyAsync(server, buffer); // runs until it parks: nothing has been written yet
+        await client.WriteAsync(payload);
+        await read;
+        return buffer;
+    }
+
+    private static async GoTask ReadFullyAsync(TcpConn conn, byte[] buffer)
+    {
+        for (int got = 0; got < buffer.Length;)
+        {
+            int n = await conn.ReadAsync(buffer.AsMemory(got));
+            if (n == 0) throw new EndOfStreamException($"closed after {got} of {buffer.Length} bytes");
+            got += n;
+        }
+    }
+
+    [Fact]
     public void LargeTransfer_WriterParksOnFullBuffers_EveryByteArrives()
     {
         using var rt = new TestRuntime(2);

@@ -33,6 +33,12 @@ public abstract class NetTestBase : IDisposable
             await server.ReadAsync(new byte[1]);
         });
 
+        // Sockets opened outside goroutines register with the process's default runtime, whose netpoller (an epoll
+        // instance and an eventfd) then lives as long as the process.
+        using (Weft.Net.Listen("127.0.0.1:0"))
+        {
+        }
+
         // .NET's own socket engine (used by tests' plain-socket peers) opens its descriptors once, on first async use.
         using var dotnetListener = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
         dotnetListener.Bind(new IPEndPoint(IPAddress.Loopback, 0));

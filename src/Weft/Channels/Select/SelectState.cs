@@ -79,9 +79,7 @@ internal sealed class SelectState
     private int _registered;
 
     // Who to wake.
-    private G? _goroutine;
-    private GoFrame? _frame;
-    private Action? _continuation;
+    private Resumption _resumption;
 
     /// <summary>Takes the calling goroutine's (or thread's) state, or a fresh one if that is in use, for <paramref name="count"/> cases.</summary>
     internal static SelectState Acquire(int count)
@@ -120,9 +118,7 @@ internal sealed class SelectState
         Winner = -1;
         ImmediateOutcome = default;
         _registered = 0;
-        _goroutine = null;
-        _frame = null;
-        _continuation = null;
+        _resumption = default;
         InUse = true;
     }
 
@@ -138,9 +134,7 @@ internal sealed class SelectState
         }
 
         Registration = default;
-        _goroutine = null;
-        _frame = null;
-        _continuation = null;
+        _resumption = default;
         InUse = false;
     }
 
@@ -205,20 +199,7 @@ internal sealed class SelectState
     /// </summary>
     internal void Park(GoFrame? frame, Action continuation, CancellationToken token)
     {
-        var g = G.Current;
-        if (g is not null)
-        {
-            _goroutine = g;
-            _frame = Scheduling.Park.Begin(g, frame, continuation, Count == 0 ? WaitReason.SelectNoCases : WaitReason.Select);
-        }
-        else if (frame is not null)
-        {
-            _frame = frame;
-        }
-        else
-        {
-            _continuation = continuation;
-        }
+        _resumption = Resumption.Begin(G.Current, frame, continuation, Count == 0 ? WaitReason.SelectNoCases : WaitReason.Select);
 
         if (Count == 0)
         {
@@ -276,23 +257,13 @@ internal sealed class SelectState
     private void Register(CancellationToken token)
     {
         if (!token.CanBeCanceled) return;
-        _countedWait = Scheduler.EnterCancellableWait(_goroutine);
+        _countedWait = Scheduler.EnterCancellableWait(_resumption.Goroutine);
         Registration = token.UnsafeRegister(static s => ((SelectState)s!).Cancel(), this);
         Volatile.Write(ref _registered, 1);
     }
 
     /// <summary>Resumes whoever waits on the select. Any thread, after the channel lock is released.</summary>
-    internal void Wake()
-    {
-        if (_goroutine is { } g)
-        {
-            Scheduling.Park.Ready(g, _frame!);
-            return;
-        }
-
-        if (_frame is { } frame) frame.Wake();
-        else ThreadPool.UnsafeQueueUserWorkItem(static c => ((Action)c!)(), _continuation!, preferLocal: false);
-    }
+    internal void Wake() => _resumption.Resume();
 
     private void Cancel()
     {

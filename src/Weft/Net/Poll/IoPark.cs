@@ -5,12 +5,12 @@ namespace Weft.Netpoll;
 
 /// <summary>
 /// The one adapter through which network code parks and readies: everything the netpoller knows about goroutines
-/// is here, so it can move to the runtime's unified park primitive by changing this file alone.
+/// is here, and it parks and readies through the runtime's one protocol (<see cref="Park"/>).
 /// </summary>
 /// <remarks>
 /// A parked I/O operation is represented by one object (the "waiter") kept in a <see cref="PollDesc"/> slot: the
 /// suspended <see cref="GoFrame"/> of a goroutine, or a plain continuation when the caller is not a goroutine.
-/// Readying a frame goes through the goroutine's wake/park protocol (<see cref="G.Ready"/>): it runs exactly once,
+/// Readying a frame goes through the goroutine's park/ready protocol (<see cref="Park.Ready"/>): it runs exactly once,
 /// on its own goroutine, never on the thread that found it ready. Plain continuations run on the .NET ThreadPool.
 /// </remarks>
 internal static class IoPark
@@ -23,15 +23,10 @@ internal static class IoPark
     {
         var g = G.Current;
         var frame = GoFrame.TakeSuspending(continuation, g);
-        if (frame is null)
-        {
-            if (g is null) return continuation; // outside goroutines
-            // Ordinary async code inside a goroutine: resume it on the goroutine, as Go.Sleep does.
-            frame = new CallbackFrame(g, static c => ((Action)c!)(), continuation);
-        }
-
-        frame.Owner!.NotePark(frame, WaitReason.IOWait);
-        return frame;
+        // Inside a goroutine: Park's steps (ordinary async code gets a callback frame, resumed on the goroutine).
+        if (g is not null) return Park.Begin(g, frame, continuation, WaitReason.IOWait);
+        // Outside goroutines: a GoTask frame (resumed by Wake) or a plain continuation (the ThreadPool).
+        return (object?)frame ?? continuation;
     }
 
     /// <summary>
@@ -44,7 +39,11 @@ internal static class IoPark
     /// <summary>Resumes a waiter now. Any thread.</summary>
     internal static void Resume(object waiter)
     {
-        if (waiter is GoFrame frame) frame.Owner!.Ready(frame);
+        if (waiter is GoFrame frame)
+        {
+            if (frame.Owner is { } g) Park.Ready(g, frame);
+            else frame.Wake(); // a GoTask frame awaited outside goroutines
+        }
         else ThreadPool.UnsafeQueueUserWorkItem(static a => ((Action)a!)(), waiter, preferLocal: false);
     }
 
