@@ -116,6 +116,7 @@ public abstract class Peer
     {
         ("skynet", "sum") or ("skynet-await", "sum") or ("prodcons", "sum") => Skynet.ExpectedSum(size).ToString(System.Globalization.CultureInfo.InvariantCulture),
         ("pingpong", "sum") => PingPongWorkload.ExpectedCheck(size).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ("pipeline", "sum") => PipelineWorkload.ExpectedSum(size).ToString(System.Globalization.CultureInfo.InvariantCulture),
         _ => null,
     };
 

@@ -13,7 +13,7 @@ public sealed class GoPeer : Peer
 
     /// <inheritdoc />
     public override IReadOnlyList<string> Workloads { get; } =
-        ["spawn", "skynet", "pingpong", "prodcons", "select", "hog", "blocking", "sleep", "yield", "c10k", "mutex", "context"];
+        ["spawn", "skynet", "pingpong", "pipeline", "prodcons", "select", "hog", "blocking", "sleep", "yield", "c10k", "mutex", "context"];
 
     private string Source => Path.Combine(SourceDirectory, "weftpeer.go");
 

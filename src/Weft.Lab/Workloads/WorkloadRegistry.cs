@@ -12,6 +12,7 @@ public static class WorkloadRegistry
         new SkynetWorkload(),
         new SkynetAwaitWorkload(),
         new PingPongWorkload(),
+        new PipelineWorkload(),
         new ProdConsWorkload(),
         new SelectWorkload(),
         new HogWorkload(),

@@ -17,6 +17,7 @@ public sealed class WorkloadTests
         "spawn" => 2_000,
         "skynet" or "skynet-await" => 1_000,
         "pingpong" => 2_000,
+        "pipeline" => 50,
         "prodcons" => 20_000,
         "select" => 5_000,
         "hog" => 60,
@@ -111,6 +112,13 @@ public sealed class WorkloadTests
     }
 
     [Fact]
+    public void Pipeline_passes_every_value_through_every_stage()
+    {
+        using (var lab = new LabRuntime()) Assert.Equal(PipelineWorkload.ExpectedSum(300), PipelineWorkload.Weft(lab, 300).Sum);
+        Assert.Equal(PipelineWorkload.ExpectedSum(300), PipelineWorkload.Tasks(300).Sum);
+    }
+
+    [Fact]
     public void Select_chooses_both_ready_cases()
     {
         var r = SelectWorkload.Tasks(10_000);
@@ -168,6 +176,7 @@ public sealed class WorkloadTests
             ["skynet"] = ["ms"],
             ["skynet-await"] = ["ms"],
             ["pingpong"] = ["ns_per_roundtrip"],
+            ["pipeline"] = ["ns_per_hop"],
             ["prodcons"] = ["ns_per_item"],
             ["select"] = ["ns_per_op", "bytes_per_op"],
             ["hog"] = ["worst_late_ms", "mean_late_ms"],

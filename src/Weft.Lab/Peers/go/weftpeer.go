@@ -58,6 +58,7 @@ var workloads = map[string]func(n int64, report bool){
 	"spawn":    func(n int64, r bool) { spawn(int(n), r) },
 	"skynet":   skynetRun,
 	"pingpong": func(n int64, r bool) { pingpong(int(n), r) },
+	"pipeline": func(n int64, r bool) { pipeline(n, r) },
 	"prodcons": func(n int64, r bool) { prodcons(n/4*4, r) },
 	"select":   func(n int64, r bool) { selectOp(int(n), r) },
 	"hog":      hog,
@@ -175,6 +176,41 @@ func pingpong(n int, report bool) {
 	if report {
 		result("pingpong", "ns_per_roundtrip", float64(el.Nanoseconds())/float64(n), "ns")
 		check("pingpong", "sum", sum)
+	}
+}
+
+// pipeline: the daisy chain. 1,000 stages joined by unbuffered channels each pass every value on, plus one; n values
+// enter at the head and are summed at the tail. Timed from the first send to the last receive (the chain is built
+// first), over n × 1,000 hops.
+func pipeline(n int64, report bool) {
+	const stages = 1000
+	head := make(chan int64)
+	in := head
+	for s := 0; s < stages; s++ {
+		out := make(chan int64)
+		go func(in <-chan int64, out chan<- int64) {
+			for v := range in {
+				out <- v + 1
+			}
+			close(out)
+		}(in, out)
+		in = out
+	}
+	t0 := time.Now()
+	go func() {
+		for i := int64(0); i < n; i++ {
+			head <- i
+		}
+		close(head)
+	}()
+	var sum int64
+	for v := range in {
+		sum += v
+	}
+	el := time.Since(t0)
+	if report {
+		result("pipeline", "ns_per_hop", float64(el.Nanoseconds())/float64(n*stages), "ns")
+		check("pipeline", "sum", sum)
 	}
 }
 
