@@ -37,8 +37,9 @@ public static class Program
         {
             benchWorkload, json, models, size, quick, noWarmup, baseline, peerTimeout, inProcess,
         };
-        bench.SetAction(r => Guard(() =>
-            BenchCommand.Execute(Plan(r, r.GetValue(benchWorkload), BenchCommand.DefaultModelsFor(WorkloadRegistry.Select(r.GetValue(benchWorkload)))),
+        bench.SetAction(r => Guard(() => r.GetValue(benchWorkload) == "explore"
+            ? Explore.ExploreCommand.Bench(r.GetValue(json), (r.GetValue(models) ?? "weft,coyote").Split(','), Console.Out, Console.Error)
+            : BenchCommand.Execute(Plan(r, r.GetValue(benchWorkload), BenchCommand.DefaultModelsFor(WorkloadRegistry.Select(r.GetValue(benchWorkload)))),
                 r.GetValue(json), Baseline(r.GetValue(baseline)), Console.Out, Console.Error)));
 
         var workloads = new Option<string?>("--workloads") { Description = $"comma-separated workloads (default all): {workloadNames}" };
@@ -116,9 +117,20 @@ public static class Program
         };
         serve.SetAction(r => Guard(() => ServeCommand.Execute(r.GetValue(serverModel)!, r.GetValue(port), r.GetValue(anyAddress), Console.Out)));
 
+        var exploreBugs = new Argument<string>("bug") { Description = "a planted bug (lost_update, check_then_act, missed_wakeup, aba, select_deadlock, close_race) or all", DefaultValueFactory = _ => "all" };
+        var exploreStrategy = new Option<string>("--strategy") { Description = "random, pct, or both comma-separated", DefaultValueFactory = _ => "random,pct" };
+        var exploreIterations = new Option<int>("--iterations") { Description = "most schedules per exploration", DefaultValueFactory = _ => 1000 };
+        var exploreProcs = new Option<int>("--procs") { Description = "logical Ps of the simulation", DefaultValueFactory = _ => 2 };
+        var explore = new Command("explore", "run the planted-bug sample programs under Sim.Explore and print what was found (seed, decision log, replay)")
+        {
+            exploreBugs, exploreStrategy, exploreIterations, exploreProcs,
+        };
+        explore.SetAction(r => Guard(() => Explore.ExploreCommand.Execute(r.GetValue(exploreBugs), r.GetValue(exploreStrategy)!,
+            r.GetValue(exploreIterations), r.GetValue(exploreProcs), Console.Out)));
+
         var root = new RootCommand("Weft Lab: goroutines, Tasks, threads and peers measured side by side. Without a command: the tour.")
         {
-            bench, compare, table, measure, serve,
+            bench, compare, table, measure, serve, explore,
         };
         root.Options.Add(quick);
         root.SetAction(r => Guard(() => Tour.Run(quick: r.GetValue(quick))));

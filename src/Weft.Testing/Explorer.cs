@@ -41,6 +41,24 @@ internal static class Explorer
     }
 
     /// <summary>
+    /// Runs every one of <paramref name="iterations"/> schedules (no stop at a failure) and returns how many failed:
+    /// the Lab's cost-per-schedule measurement. Driver thread only.
+    /// </summary>
+    internal static int RunAll(int iterations, SimStrategy strategy, Func<GoTask> body, SimOptions options)
+    {
+        int failures = 0, learnedSteps = 0;
+        for (int i = 0; i < iterations; i++)
+        {
+            ulong seed = Sim.SeedOf(options.BaseSeed, i);
+            var run = Sim.RunOne(seed, strategy.Create(seed, learnedSteps), body, options);
+            learnedSteps = Math.Max(learnedSteps, run.Steps + run.Decisions.Count);
+            if (run.Failure is not null) failures++;
+        }
+
+        return failures;
+    }
+
+    /// <summary>
     /// Shrinks a failing decision log: first the shortest prefix that still fails (every later choice takes option
     /// 0), then each remaining non-default decision set to 0 where the failure survives. "Still fails" means the
     /// same kind of failure (and exception type). Costs at most <paramref name="budget"/> replays.

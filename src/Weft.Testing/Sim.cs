@@ -123,7 +123,7 @@ public static class Sim
     /// Runs <paramref name="work"/> on a fresh thread with a clean ExecutionContext and no SynchronizationContext (a
     /// test framework's would otherwise leak into the goroutines), and waits for it.
     /// </summary>
-    private static T OnDriverThread<T>(Func<T> work)
+    internal static T OnDriverThread<T>(Func<T> work)
     {
         T result = default!;
         ExceptionDispatchInfo? error = null;
