@@ -128,9 +128,18 @@ public static class Program
         explore.SetAction(r => Guard(() => Explore.ExploreCommand.Execute(r.GetValue(exploreBugs), r.GetValue(exploreStrategy)!,
             r.GetValue(exploreIterations), r.GetValue(exploreProcs), Console.Out)));
 
+        var soakDuration = new Option<TimeSpan>("--duration") { Description = "how long to soak (e.g. 01:00:00 for an hour)", DefaultValueFactory = _ => TimeSpan.FromMinutes(1) };
+        var soakReport = new Option<TimeSpan>("--report-every") { Description = "period of the summary line", DefaultValueFactory = _ => TimeSpan.FromMinutes(1) };
+        var soakProcs = new Option<int>("--procs") { Description = "largest MaxProcs (rounds cycle 1..procs)", DefaultValueFactory = _ => 4 };
+        var soak = new Command("soak", "mixed workloads (channels, select, timers, sleep, blocking calls, hogs, SetMaxProcs changes) with invariant checks, a summary line per minute")
+        {
+            soakDuration, soakReport, soakProcs,
+        };
+        soak.SetAction(r => Guard(() => Soak.SoakCommand.Execute(r.GetValue(soakDuration), r.GetValue(soakReport), r.GetValue(soakProcs), Console.Out)));
+
         var root = new RootCommand("Weft Lab: goroutines, Tasks, threads and peers measured side by side. Without a command: the tour.")
         {
-            bench, compare, table, measure, serve, explore,
+            bench, compare, table, measure, serve, explore, soak,
         };
         root.Options.Add(quick);
         root.SetAction(r => Guard(() => Tour.Run(quick: r.GetValue(quick))));
