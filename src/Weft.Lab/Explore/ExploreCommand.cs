@@ -53,6 +53,9 @@ public static class ExploreCommand
     /// <summary>Schedules run back to back for the cost-per-schedule figure.</summary>
     public const int TimedSchedules = 500;
 
+    /// <summary>Schedules run back to back for Coyote's cost-per-schedule figure (see <see cref="Bench"/>).</summary>
+    public const int CoyoteTimedSchedules = 100;
+
     /// <summary>
     /// <c>bench explore</c>: per bug, strategy and model, the mean number of schedules to the first failure over
     /// <see cref="Explorations"/> explorations of up to 1,000 schedules, and the time per schedule over
@@ -64,7 +67,9 @@ public static class ExploreCommand
         if (models.Contains("weft")) figures.AddRange(MeasureWeft());
         if (models.Contains("coyote"))
         {
-            var coyote = CoyotePeer.Measure(error);
+            // Coyote's schedules cost milliseconds (a deadlocking one up to a second, its deadlock detection): 100 timed
+            // schedules bound its run to minutes; the schedules-to-failure figure uses the same explorations as Weft's.
+            var coyote = CoyotePeer.Measure(error, Explorations, CoyoteTimedSchedules);
             if (coyote is null) error.WriteLine("coyote: skipped (see the message above)");
             else figures.AddRange(coyote);
         }
