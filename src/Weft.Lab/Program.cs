@@ -37,8 +37,9 @@ public static class Program
         {
             benchWorkload, json, models, size, quick, noWarmup, baseline, peerTimeout, inProcess,
         };
-        bench.SetAction(r => Guard(() =>
-            BenchCommand.Execute(Plan(r, r.GetValue(benchWorkload), BenchCommand.DefaultModelsFor(WorkloadRegistry.Select(r.GetValue(benchWorkload)))),
+        bench.SetAction(r => Guard(() => r.GetValue(benchWorkload) == "explore"
+            ? Explore.ExploreCommand.Bench(r.GetValue(json), (r.GetValue(models) ?? "weft,coyote").Split(','), Console.Out, Console.Error)
+            : BenchCommand.Execute(Plan(r, r.GetValue(benchWorkload), BenchCommand.DefaultModelsFor(WorkloadRegistry.Select(r.GetValue(benchWorkload)))),
                 r.GetValue(json), Baseline(r.GetValue(baseline)), Console.Out, Console.Error)));
 
         var workloads = new Option<string?>("--workloads") { Description = $"comma-separated workloads (default all): {workloadNames}" };
@@ -116,9 +117,29 @@ public static class Program
         };
         serve.SetAction(r => Guard(() => ServeCommand.Execute(r.GetValue(serverModel)!, r.GetValue(port), r.GetValue(anyAddress), Console.Out)));
 
+        var exploreBugs = new Argument<string>("bug") { Description = "a planted bug (lost_update, check_then_act, missed_wakeup, aba, select_deadlock, close_race) or all", DefaultValueFactory = _ => "all" };
+        var exploreStrategy = new Option<string>("--strategy") { Description = "random, pct, or both comma-separated", DefaultValueFactory = _ => "random,pct" };
+        var exploreIterations = new Option<int>("--iterations") { Description = "most schedules per exploration", DefaultValueFactory = _ => 1000 };
+        var exploreProcs = new Option<int>("--procs") { Description = "logical Ps of the simulation", DefaultValueFactory = _ => 2 };
+        var explore = new Command("explore", "run the planted-bug sample programs under Sim.Explore and print what was found (seed, decision log, replay)")
+        {
+            exploreBugs, exploreStrategy, exploreIterations, exploreProcs,
+        };
+        explore.SetAction(r => Guard(() => Explore.ExploreCommand.Execute(r.GetValue(exploreBugs), r.GetValue(exploreStrategy)!,
+            r.GetValue(exploreIterations), r.GetValue(exploreProcs), Console.Out)));
+
+        var soakDuration = new Option<TimeSpan>("--duration") { Description = "how long to soak (e.g. 01:00:00 for an hour)", DefaultValueFactory = _ => TimeSpan.FromMinutes(1) };
+        var soakReport = new Option<TimeSpan>("--report-every") { Description = "period of the summary line", DefaultValueFactory = _ => TimeSpan.FromMinutes(1) };
+        var soakProcs = new Option<int>("--procs") { Description = "largest MaxProcs (rounds cycle 1..procs)", DefaultValueFactory = _ => 4 };
+        var soak = new Command("soak", "mixed workloads (channels, select, timers, sleep, blocking calls, hogs, SetMaxProcs changes) with invariant checks, a summary line per minute")
+        {
+            soakDuration, soakReport, soakProcs,
+        };
+        soak.SetAction(r => Guard(() => Soak.SoakCommand.Execute(r.GetValue(soakDuration), r.GetValue(soakReport), r.GetValue(soakProcs), Console.Out)));
+
         var root = new RootCommand("Weft Lab: goroutines, Tasks, threads and peers measured side by side. Without a command: the tour.")
         {
-            bench, compare, table, measure, serve,
+            bench, compare, table, measure, serve, explore, soak,
         };
         root.Options.Add(quick);
         root.SetAction(r => Guard(() => Tour.Run(quick: r.GetValue(quick))));

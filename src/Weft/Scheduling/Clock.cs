@@ -13,6 +13,7 @@ internal static class Clock
     {
         get
         {
+            if (SimHooks.AnyActive && SimHooks.TryNow(out long virtualNow)) return virtualNow; // Weft.Testing's virtual time
             long ticks = Stopwatch.GetTimestamp();
             return s_nanosecondTicks ? ticks : (long)(ticks * s_nsPerTick);
         }

@@ -171,6 +171,7 @@ internal sealed class G : Waiter
     {
         Interlocked.Increment(ref Extras.ForeignAwaits);
         NotePark(frame, WaitReason.ForeignAwait);
+        Runtime.Scheduler.Sim?.OnForeignAwait(this, frame); // a simulation cannot control it: error, or a non-reproducible run
     }
 
     /// <summary>A foreign await of this G completed (its continuation is running). Any thread.</summary>

@@ -13,6 +13,9 @@ internal sealed class M : IIdleLinked<M>
     /// <summary>The M of the current thread, or null on threads the runtime does not own.</summary>
     internal static M? Current => t_current;
 
+    /// <summary>Weft.Testing: the thread driving a simulation becomes (or stops being, with null) its M.</summary>
+    internal static void SetCurrentForSimulation(M? m) => t_current = m;
+
     /// <summary>Marks a P whose ownership sysmon is deciding (see <see cref="P.M"/>).</summary>
     internal static readonly M Retaking = new(null!, -1);
 

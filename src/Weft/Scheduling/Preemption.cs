@@ -42,6 +42,9 @@ internal static class Preemption
         }
 
         g = G.Current;
-        return g is not null && Volatile.Read(ref g.PreemptRequested) != 0;
+        return g is not null && (Volatile.Read(ref g.PreemptRequested) != 0 || SimHooks.Preempts(g));
     }
+
+    /// <summary>A simulation starts (+1) or ends (-1): while any runs, await points take the slow path above.</summary>
+    internal static void HoldSlowPath(int delta) => Interlocked.Add(ref s_pending, delta);
 }

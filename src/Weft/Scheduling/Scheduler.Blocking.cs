@@ -119,6 +119,7 @@ internal sealed partial class Scheduler
     /// </summary>
     internal P? EnterBlocking(M m, G g)
     {
+        if (Sim is not null) return null; // a simulation runs the call in place: virtual time stands still meanwhile
         var p = EnterOwnP(m, out int section);
         if (p is null)
         {

@@ -89,6 +89,12 @@ internal sealed partial class Scheduler : IRunQueueOverflow
     /// <summary>The epoll instance, created with the first socket. Never reset while the runtime runs.</summary>
     private Netpoller? _netpoller;
 
+    /// <summary>
+    /// The simulation driving this runtime (Weft.Testing; Scheduler.Sim.cs), or null (every real runtime). Set once,
+    /// before the first goroutine; the hooks at the scheduler's decision points read it (Ready, WakeP, joins, blocking calls).
+    /// </summary>
+    internal ISimulation? Sim;
+
     /// <summary>Set once at shutdown (under the lock); every loop checks it.</summary>
     private volatile bool _shutdown;
 
@@ -160,6 +166,7 @@ internal sealed partial class Scheduler : IRunQueueOverflow
     /// </summary>
     internal void Ready(G g)
     {
+        if (Sim is { } sim) { sim.OnReady(g); return; } // Weft.Testing queues it and picks who runs
         var m = M.Current;
         if (m is not null && m.Scheduler == this && EnterOwnP(m, out int section) is { } p)
         {
@@ -229,6 +236,7 @@ internal sealed partial class Scheduler : IRunQueueOverflow
     internal void HandOffTo(G joinee)
     {
         var m = M.Current;
+        if (Sim is not null) return; // a simulation leaves the joinee queued: who runs next is its choice
         if (m is null || m.Scheduler != this || m.HandoffG is not null || joinee.Runtime != Runtime) return;
         // A locked M runs only its goroutine; a locked joinee runs only on its own M.
         if (m.LockedG is not null || joinee.HasLockedM) return; // runs only on its own M: leave it to the queue that leads there
@@ -290,6 +298,7 @@ internal sealed partial class Scheduler : IRunQueueOverflow
     internal bool TryRunInline(G joinee)
     {
         var m = M.Current;
+        if (Sim is not null) return false; // as in HandOffTo
         if (m is null || m.Scheduler != this || m.InlineDepth >= MaxInlineJoinDepth) return false;
         if (m.LockedG is not null) return false; // a locked M runs only its own goroutine (ClaimUnlocked: the joinee's side)
         if (joinee.Runtime != Runtime || joinee.Status != GStatus.Runnable) return false;
@@ -340,6 +349,7 @@ internal sealed partial class Scheduler : IRunQueueOverflow
     /// </summary>
     internal void WakeP()
     {
+        if (Sim is not null) return; // a simulation has no threads to wake: its driver runs every P
         if (_idlePs.Count == 0) return;
         if (Volatile.Read(ref _spinning) != 0 || Interlocked.CompareExchange(ref _spinning, 1, 0) != 0) return;
         StartM(null, spinning: true);

@@ -342,7 +342,7 @@ internal sealed class SelectState
         // Poll order: a Fisher-Yates shuffle.
         for (int i = 0; i < Count; i++)
         {
-            int j = _random.NextBelow(i + 1);
+            int j = SimHooks.NextBelow(ref _random, i + 1, SimChoice.SelectOrder); // a simulation chooses its own order
             _pollOrder[i] = _pollOrder[j];
             _pollOrder[j] = i;
         }
