@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime;
 using Spectre.Console;
+using Weft.Lab.Http;
 using Weft.Lab.Measurement;
 using Weft.Lab.Output;
 using Weft.Lab.Workloads;
@@ -10,7 +11,9 @@ namespace Weft.Lab;
 /// <summary>
 /// The tour (the Lab without arguments): four tables measured on this machine, each with a one-line reading —
 /// (1) what one concurrency unit costs, (2) the web-server scenario, (3) a CPU hog and blocking calls beside
-/// latency-sensitive work, (4) channels. Under a minute on 2 cores; progress is shown while it runs.
+/// latency-sensitive work, (4) channels; and, when wrk is installed, (5) an HTTP server under wrk (Weft.Http, the
+/// raw Task-per-connection socket server, Kestrel; not with <c>--quick</c>). Under a minute on 2 cores (a little over
+/// with table 5); progress is shown while it runs.
 /// </summary>
 /// <remarks>
 /// Table 1 is measured and printed first. Tables 3 and 4 are measured before table 2, because the web-server
@@ -50,7 +53,11 @@ public static class Tour
         var fairness = progress.Step("3/4 hogs and blocking calls", () => FairnessTable(quick, progress));
         var channels = progress.Step("4/4 channels", () => ChannelTable(quick, progress));
         var web = progress.Step("2/4 the web-server scenario", () => WebTable(quick, progress));
-        foreach (var t in new[] { web, fairness, channels })
+        var tables = new List<TourTable> { web, fairness, channels };
+        // Last: it starts a server process per model and keeps both cores busy with wrk. Not in quick runs (the tests'):
+        // child processes would show up in the network tests' descriptor counts; HttpWorkloadTests covers the table.
+        if (!quick && Wrk.Path is not null) tables.Add(progress.Step("+ an HTTP server under wrk", () => HttpTable(quick, progress)));
+        foreach (var t in tables)
         {
             console.Write(t.Table);
             console.MarkupLine("[italic]" + Markup.Escape(t.Reading) + "[/]");
@@ -124,6 +131,44 @@ public static class Tour
               $"{Format.Value(weft.Value("cpu_limit_pct") ?? 0)}% of it with {V(weft.Value("threads"))} threads, Tasks {Format.Value(tasks.Value("cpu_limit_pct") ?? 0)}%; " +
               $"thread-per-request needed {Format.Value(tt)} threads to keep up."
             : "Some runs did not complete:" + Why(weft) + Why(tasks) + Why(threads);
+        return new TourTable(table, reading);
+    }
+
+    /// <summary>
+    /// Table 5 (when wrk is installed): TechEmpower's plaintext under <c>wrk -t2 -c256</c> for Weft.Http, the raw
+    /// Task-per-connection socket server and Kestrel, each server in its own process; shorter runs than
+    /// <c>bench http</c> (1 s warm-up, 3 s measured; quick: Weft.Http alone, 0.5 s + 1 s).
+    /// </summary>
+    public static TourTable HttpTable(bool quick, TourProgress progress)
+    {
+        var http = new HttpWorkload
+        {
+            Duration = TimeSpan.FromSeconds(quick ? 1 : 3),
+            WarmupDuration = TimeSpan.FromSeconds(quick ? 0.5 : 1),
+        };
+        const long connections = 256;
+        (string Name, string Model)[] servers = quick
+            ? [("Weft.Http (goroutine per connection)", Models.Weft)]
+            : [("Weft.Http (goroutine per connection)", Models.Weft), ("raw sockets, Task per connection", Models.Tasks), ("Kestrel (minimal API)", Models.Kestrel)];
+        var runs = servers.Select(s => Measure1(progress, http, s.Model, connections)).ToList();
+        var table = new Table().Border(TableBorder.Rounded)
+            .Title($"[bold]5. An HTTP server[/]: plaintext under wrk -t2 -c{connections} on the same cores ({http.Duration.TotalSeconds:0} s; `bench http` runs 10 s)");
+        table.AddColumns("server", "requests/s", "p50 latency", "p99 latency", "peak memory", "OS threads");
+        for (int i = 1; i < 6; i++) table.Columns[i].RightAligned();
+        for (int i = 0; i < runs.Count; i++)
+        {
+            var r = runs[i];
+            table.AddRow(servers[i].Name, V(r.Value("req_per_s")), V(r.Value("p50_ms"), "ms"), V(r.Value("p99_ms"), "ms"), V(r.Value("peak_mb"), "MB"), V(r.Value("threads")));
+        }
+
+        var weft = runs[0];
+        string reading;
+        if (weft.Value("req_per_s") is not { } wr) reading = "The Weft.Http run did not complete:" + Why(weft);
+        else if (runs.Count < 3) reading = $"Weft.Http answered {Format.Value(wr)} requests/s (quick run: the other servers are left out).";
+        else if (runs[1].Value("req_per_s") is { } tr && runs[2].Value("req_per_s") is { } kr && tr > 0 && kr > 0)
+            reading = $"Weft.Http answered {Format.Value(wr)} requests/s: {Format.Value(wr / tr)}× the raw Task socket server and {Format.Value(wr / kr)}× Kestrel, " +
+                      "with wrk on the same cores (a loaded or small machine moves these ratios; see docs/BENCHMARKS.md).";
+        else reading = "Some runs did not complete:" + Why(runs[1]) + Why(runs[2]);
         return new TourTable(table, reading);
     }
 

@@ -257,7 +257,7 @@ public sealed class TokioPeer : Peer
 
     /// <inheritdoc />
     public override IReadOnlyList<string> Workloads { get; } =
-        ["spawn", "skynet", "pingpong", "prodcons", "select", "hog", "blocking", "sleep", "yield", "c10k"];
+        ["spawn", "skynet", "skynet-await", "pingpong", "prodcons", "select", "hog", "blocking", "sleep", "yield", "c10k"];
 
     /// <summary>The project's files, relative to the source folder; all of them key the build.</summary>
     private static readonly string[] ProjectFiles = ["Cargo.toml", Path.Combine(".cargo", "config.toml"), "weftpeer.rs"];

@@ -27,6 +27,16 @@ internal sealed class Sysmon
     private const long BlockCheckStartNs = 50_000;
 
     /// <summary>
+    /// A thread counts as blocked only when seen asleep in the kernel at two inspections at least this far apart.
+    /// Short futex sleeps that are not blocking calls (waiting out the JIT compiling a method another thread called
+    /// first, a contended lock whose holder the kernel descheduled, a GC suspension) otherwise had their Ps handed
+    /// to new threads, which then met the same wait: the HTTP server under wrk on the loaded 2-core machine grew to
+    /// 60-150 threads in its first seconds (20-30 with this rule). Go never hands off a P for its own runtime's
+    /// short waits either, only for system calls.
+    /// </summary>
+    private const long BlockConfirmNs = 1_000_000;
+
+    /// <summary>
     /// A timer this late, held up by a step that has run at least as long without an await, gets its P handed to
     /// another M even before the step's time slice ends: timers are latency-sensitive, and the stuck step keeps
     /// running on its own thread (it loses the P, not the CPU).
@@ -41,6 +51,7 @@ internal sealed class Sysmon
     private readonly Parker _parker = new();
     private readonly Thread _thread;
     private PState[] _states = [];
+    private readonly ThreadStatCache _threadStats = new();
 
     /// <summary>GC pause total at the last round: a pause makes every running step look long.</summary>
     private TimeSpan _lastGcPause;
@@ -58,6 +69,8 @@ internal sealed class Sysmon
         public long StepCount = -1;
         public long StepWhen;
         public long NextBlockCheck;
+        /// <summary>When the current step's thread was first seen asleep (0: not seen, or seen running since).</summary>
+        public long AsleepSince;
         public G? Marked;
     }
 
@@ -135,12 +148,18 @@ internal sealed class Sysmon
                 long sleep = runtime.Options.DetectDeadlocks && runtime.HasActiveRuns ? Clock.ToNanoseconds(Scheduler.DeadlockGrace) : -1;
                 if (_scheduler.LooksIdle()) _parker.Park(sleep);
                 _sleeping = false;
-                idleRounds = 0;
+                // Back to the fast tick, but through the doubling rather than a whole fast phase (50 rounds of 20 us):
+                // a server under load goes idle and busy again dozens of times a second, and a full phase after each
+                // made sysmon's wake-ups ~10% of an HTTP server's CPU. A retake still restarts the full phase.
+                idleRounds = IdleRoundsBeforeBackoff;
+                delay = MinDelayNs;
                 continue;
             }
 
             idleRounds = Retake(now) > 0 ? 0 : idleRounds + 1;
         }
+
+        _threadStats.Dispose();
     }
 
     /// <summary>
@@ -165,6 +184,7 @@ internal sealed class Sysmon
             var s = states[i];
             if (p.Status != PStatus.Running || s.StepM is null) continue;
             Consider(ref next, s.SchedWhen + _timeSliceNs, now);
+            if (s.AsleepSince != 0) Consider(ref next, s.NextBlockCheck, now); // seen asleep once: confirm on time
             // Marking restarts the slice (SchedWhen): the retake check is due once, a little after it.
             if (s.Marked is not null && s.SchedTick == Volatile.Read(ref p.SchedTick)) Consider(ref next, s.SchedWhen + MarkedRecheckNs, now);
             // A step is long only if it is the one sysmon last saw (same M, same step count), not a stale sighting.
@@ -219,6 +239,7 @@ internal sealed class Sysmon
                 s.SchedWhen = Discount(s.SchedWhen, paused, now);
                 s.StepWhen = Discount(s.StepWhen, paused, now);
                 s.SyscallWhen = Discount(s.SyscallWhen, paused, now);
+                s.AsleepSince = 0; // it may have been asleep waiting for the GC: confirm afresh
             }
 
             switch (p.Status)
@@ -299,6 +320,7 @@ internal sealed class Sysmon
             s.StepCount = step;
             s.StepWhen = now;
             s.NextBlockCheck = now + BlockCheckStartNs;
+            s.AsleepSince = 0;
             return attention;
         }
 
@@ -308,8 +330,21 @@ internal sealed class Sysmon
         bool blocked = false;
         if (now >= s.NextBlockCheck)
         {
-            blocked = ThreadInspector.IsBlocked(m.ThreadId);
-            s.NextBlockCheck = now + Math.Max(BlockCheckStartNs, stepTime); // back off while it keeps running
+            if (!_threadStats.IsBlocked(m.ThreadId))
+            {
+                s.AsleepSince = 0;
+                s.NextBlockCheck = now + Math.Max(BlockCheckStartNs, stepTime); // back off while it keeps running
+            }
+            else if (s.AsleepSince == 0)
+            {
+                s.AsleepSince = now; // asleep once: confirm before retaking
+                s.NextBlockCheck = now + BlockConfirmNs;
+            }
+            else
+            {
+                blocked = now - s.AsleepSince >= BlockConfirmNs;
+                s.NextBlockCheck = now + BlockConfirmNs;
+            }
         }
 
         bool hog = stepTime >= _timeSliceNs && s.Marked is { } marked && marked == m.CurG;

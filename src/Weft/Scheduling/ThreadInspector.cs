@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace Weft.Scheduling;
 
@@ -31,30 +32,35 @@ internal static class ThreadInspector
         }
     }
 
-    /// <summary>True when the thread is sleeping or in uninterruptible wait (state S or D); false if running or unknown.</summary>
-    public static bool IsBlocked(int threadId)
+    /// <summary>Opens the thread's <c>/proc</c> stat file (re-read with <see cref="IsBlocked"/>; kept open by <see cref="ThreadStatCache"/>).</summary>
+    /// <exception cref="IOException">The thread is gone or /proc cannot be read.</exception>
+    internal static SafeFileHandle OpenStat(int threadId) => File.OpenHandle($"/proc/self/task/{threadId}/stat");
+
+    /// <summary>
+    /// Reads an open stat file afresh (procfs regenerates it at every read from offset 0): true for state S or D,
+    /// false for running, null when unreadable (the thread exited: the caller reopens or gives up).
+    /// </summary>
+    internal static bool? IsBlocked(SafeFileHandle stat)
     {
-        if (!s_supported || threadId == 0) return false;
+        Span<byte> buffer = stackalloc byte[256];
+        int n;
         try
         {
-            Span<byte> buffer = stackalloc byte[256];
-            using var handle = File.OpenHandle($"/proc/self/task/{threadId}/stat");
-            int n = RandomAccess.Read(handle, buffer, 0);
-            var text = buffer[..n];
-            int close = text.LastIndexOf((byte)')');
-            if (close < 0 || close + 2 >= n) return false;
-            byte state = text[close + 2];
-            return state is (byte)'S' or (byte)'D';
+            n = RandomAccess.Read(stat, buffer, 0);
         }
         catch (IOException)
         {
-            return false;
+            return null;
         }
-        catch (UnauthorizedAccessException)
-        {
-            return false;
-        }
+
+        var text = buffer[..n];
+        int close = text.LastIndexOf((byte)')');
+        if (close < 0 || close + 2 >= n) return n == 0 ? null : false;
+        byte state = text[close + 2];
+        return state is (byte)'S' or (byte)'D';
     }
+
+    internal static bool Supported => s_supported;
 
     [DllImport("libc", SetLastError = false)]
     private static extern long syscall(long number);

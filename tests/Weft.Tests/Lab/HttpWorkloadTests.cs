@@ -55,6 +55,26 @@ public sealed class HttpWorkloadTests
         Assert.All(run.Figures, f => Assert.True(f.Value > 0, $"{f.Name} = {f.Value}"));
     }
 
+    /// <summary>The tour's HTTP table (shown when wrk is installed), in its quick form: Weft.Http alone, with a reading.</summary>
+    [ToolFact("wrk", "wrk")]
+    public void Tour_http_table_measures_the_weft_server()
+    {
+        var output = new StringWriter();
+        var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+        {
+            Ansi = Spectre.Console.AnsiSupport.No,
+            ColorSystem = Spectre.Console.ColorSystemSupport.NoColors,
+            Interactive = Spectre.Console.InteractionSupport.No,
+            Out = new Spectre.Console.AnsiConsoleOutput(output),
+        });
+        console.Profile.Width = 200;
+        var table = Weft.Lab.Tour.HttpTable(quick: true, new Weft.Lab.TourProgress(console));
+        Assert.StartsWith("Weft.Http answered ", table.Reading);
+        console.Write(table.Table);
+        Assert.Contains("5. An HTTP server", output.ToString());
+        Assert.Contains("Weft.Http (goroutine per connection)", output.ToString());
+    }
+
     [Fact]
     public void Http_idle_measures_the_weft_server()
     {

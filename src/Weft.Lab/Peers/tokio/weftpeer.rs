@@ -77,8 +77,35 @@ fn main() {
     }
 }
 
-const WORKLOADS: [&str; 10] =
-    ["spawn", "skynet", "pingpong", "prodcons", "select", "hog", "blocking", "sleep", "yield", "c10k"];
+/// skynet-await: a parent spawns its div children as tasks and awaits their JoinHandles (no channels), the shape of
+/// Weft's skynet-await (GoTask results) and Java's (CompletableFuture). Boxed because the future is recursive.
+fn skynet_await_node(num: i64, size: i64, div: i64) -> Pin<Box<dyn Future<Output = i64> + Send>> {
+    Box::pin(async move {
+        if size == 1 {
+            return num;
+        }
+        let sub = size / div;
+        let children: Vec<_> = (0..div).map(|i| tokio::spawn(skynet_await_node(num + i * sub, sub, div))).collect();
+        let mut sum = 0;
+        for child in children {
+            sum += child.await.expect("child result");
+        }
+        sum
+    })
+}
+
+async fn skynet_await_run(n: i64, report: bool) {
+    let t0 = Instant::now();
+    let sum = tokio::spawn(skynet_await_node(0, n, 10)).await.expect("root result");
+    let el = t0.elapsed();
+    if report {
+        result("skynet-await", "ms", ns(el) / 1e6, "ms");
+        check("skynet-await", "sum", sum);
+    }
+}
+
+const WORKLOADS: [&str; 11] =
+    ["spawn", "skynet", "skynet-await", "pingpong", "prodcons", "select", "hog", "blocking", "sleep", "yield", "c10k"];
 
 /// One run at size n. hog builds its own two-worker runtime (like GOMAXPROCS(2)); the rest run on the default
 /// multi-threaded runtime (one worker per core). The body is spawned, so it runs on a worker like Go's main goroutine
@@ -93,6 +120,7 @@ fn run(workload: &str, n: i64, report: bool) {
         let body: Pin<Box<dyn Future<Output = ()> + Send>> = match w.as_str() {
             "spawn" => Box::pin(spawn(n as usize, report)),
             "skynet" => Box::pin(skynet_run(n, report)),
+            "skynet-await" => Box::pin(skynet_await_run(n, report)),
             "pingpong" => Box::pin(pingpong(n, report)),
             "prodcons" => Box::pin(prodcons(n / 4 * 4, report)),
             "select" => Box::pin(select_op(n, report)),

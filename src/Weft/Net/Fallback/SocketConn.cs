@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 namespace Weft.Netpoll;
 
@@ -8,10 +9,20 @@ namespace Weft.Netpoll;
 /// .NET's async sockets, with Go's deadlines emulated by cancellation. A goroutine awaiting it resumes on Weft's
 /// scheduler through the foreign-await path.
 /// </summary>
+/// <remarks>
+/// Close must not dispose the socket under a pending operation: .NET then unblocks it with an abortive disconnect,
+/// so the peer sees a reset instead of an orderly end of stream. As Go's fd mutex does, every operation holds a
+/// reference; Close cancels the pending ones (<see cref="_closing"/>) and the last reference disposes the socket.
+/// </remarks>
 internal sealed class SocketConn(Socket socket) : ConnBackend
 {
     private readonly SocketDeadline _read = new(), _write = new();
+    private readonly CancellationTokenSource _closing = new();
     private volatile bool _closed;
+    /// <summary>1 for the open connection plus 1 per operation in flight; the socket is disposed when it reaches 0. Interlocked.</summary>
+    private int _refs = 1;
+    /// <summary>1 while a read (a write) is in flight: one reader and one writer at a time, as on the netpoller. Interlocked.</summary>
+    private int _reading, _writing;
 
     internal Socket Socket => socket;
 
@@ -22,32 +33,53 @@ internal sealed class SocketConn(Socket socket) : ConnBackend
     internal override async GoTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct, TcpConn owner)
     {
         Check(_read, ct, "read", owner, ((INetDescribed)owner).DeadlineOf(IoMode.Read));
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _read.Token);
+        if (Interlocked.Exchange(ref _reading, 1) != 0) throw NetErrors.Concurrent("read", owner.Describe());
         try
         {
-            return await socket.ReceiveAsync(buffer, SocketFlags.None, linked.Token);
+            return await OnceAsync(buffer, IoMode.Read, ct, owner);
         }
-        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+        finally
         {
-            throw Translate(e, _read, ct, "read", owner, ((INetDescribed)owner).DeadlineOf(IoMode.Read));
+            Volatile.Write(ref _reading, 0);
         }
     }
 
     internal override async GoTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct, TcpConn owner)
     {
-        int written = 0;
-        while (written < buffer.Length)
+        Check(_write, ct, "write", owner, ((INetDescribed)owner).DeadlineOf(IoMode.Write));
+        if (Interlocked.Exchange(ref _writing, 1) != 0) throw NetErrors.Concurrent("write", owner.Describe());
+        try
         {
-            Check(_write, ct, "write", owner, ((INetDescribed)owner).DeadlineOf(IoMode.Write));
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _write.Token);
-            try
-            {
-                written += await socket.SendAsync(buffer[written..], SocketFlags.None, linked.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                throw Translate(e, _write, ct, "write", owner, ((INetDescribed)owner).DeadlineOf(IoMode.Write));
-            }
+            int written = 0;
+            while (written < buffer.Length) written += await OnceAsync(MemoryMarshal.AsMemory(buffer[written..]), IoMode.Write, ct, owner);
+        }
+        finally
+        {
+            Volatile.Write(ref _writing, 0);
+        }
+    }
+
+    /// <summary>One receive or send, holding a reference, canceled by the caller's token, the deadline or Close.</summary>
+    private async GoTask<int> OnceAsync(Memory<byte> buffer, IoMode mode, CancellationToken ct, TcpConn owner)
+    {
+        bool read = mode == IoMode.Read;
+        var (deadline, op) = read ? (_read, "read") : (_write, "write");
+        Check(deadline, ct, op, owner, ((INetDescribed)owner).DeadlineOf(mode));
+        Acquire(op, owner);
+        try
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token, _closing.Token);
+            return read
+                ? await socket.ReceiveAsync(buffer, SocketFlags.None, linked.Token)
+                : await socket.SendAsync(buffer, SocketFlags.None, linked.Token);
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+        {
+            throw Translate(e, deadline, ct, op, owner, ((INetDescribed)owner).DeadlineOf(mode));
+        }
+        finally
+        {
+            Release();
         }
     }
 
@@ -56,6 +88,24 @@ internal sealed class SocketConn(Socket socket) : ConnBackend
         if (_closed) throw NetErrors.Closed(op, owner.Describe());
         if (deadline.Expired) throw NetErrors.Timeout(op, owner.Describe(), wall);
         ct.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>Takes a reference for one operation; throws "closed" once Close has dropped the last one.</summary>
+    private void Acquire(string op, TcpConn owner)
+    {
+        int refs = Volatile.Read(ref _refs);
+        while (true)
+        {
+            if (refs == 0) throw NetErrors.Closed(op, owner.Describe());
+            int seen = Interlocked.CompareExchange(ref _refs, refs + 1, refs);
+            if (seen == refs) return;
+            refs = seen;
+        }
+    }
+
+    private void Release()
+    {
+        if (Interlocked.Decrement(ref _refs) == 0) socket.Dispose();
     }
 
     private Exception Translate(Exception e, SocketDeadline deadline, CancellationToken ct, string op, TcpConn owner, DateTime? wall)
@@ -75,8 +125,14 @@ internal sealed class SocketConn(Socket socket) : ConnBackend
 
     internal override void Close()
     {
-        _closed = true;
-        socket.Dispose();
+        lock (_closing)
+        {
+            if (_closed) return;
+            _closed = true;
+        }
+
+        _closing.Cancel(); // pending operations end as "closed" (Translate checks _closed first)
+        Release(); // the open connection's reference: disposes now, or when the last pending operation returns
     }
 
     internal override void SetDeadline(long when, bool read, bool write)
