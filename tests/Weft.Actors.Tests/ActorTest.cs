@@ -11,6 +11,21 @@ internal static class ActorTest
     internal static void Run(Func<ProcessContext, GoTask> body, int maxProcs = 2)
     {
         using var runtime = new TestRuntime(maxProcs);
+        try
+        {
+            Execute(runtime, body);
+        }
+        catch
+        {
+            runtime.IgnoreLeaks(); // the test's own failure is the news, not the processes it left behind
+            throw;
+        }
+
+        Assert.Empty(runtime.Panics);
+    }
+
+    private static void Execute(TestRuntime runtime, Func<ProcessContext, GoTask> body)
+    {
         runtime.Run(async () =>
         {
             Exception? failure = null;
@@ -33,7 +48,6 @@ internal static class ActorTest
             await done.ReceiveAsync();
             if (failure is not null) ExceptionDispatchInfo.Throw(failure);
         });
-        Assert.Empty(runtime.Panics);
     }
 
     /// <summary>Receives the next message of type <typeparamref name="T"/> (that <paramref name="match"/> accepts) within the hang guard.</summary>

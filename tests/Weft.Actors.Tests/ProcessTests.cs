@@ -137,12 +137,14 @@ public sealed class ProcessTests
             var down = await self.Expect<Down>(d => d.Ref == bystanderDown);
             Assert.Equal(exit.Reason, down.Reason); // the bystander died of the crasher's reason
 
-            var quiet = self.SpawnLink(_ => GoTask.CompletedTask);
+            var quiet = self.SpawnLink(async _ => await gate.ReceiveAsync());
             var survivor = Process.Spawn(async p =>
             {
                 p.Link(quiet);
                 await ActorTest.Idle(p);
             });
+            while (!LinkedTo(survivor, quiet)) await Go.Yield();
+            await gate.SendAsync(true);
             Assert.Equal(ExitReason.Normal, (await self.Expect<Exit>(e => e.From == quiet)).Reason);
             Assert.True(Process.IsAlive(survivor));
             Process.Exit(survivor, ExitReason.Kill);

@@ -36,7 +36,7 @@ public static class GenServer
         ArgumentNullException.ThrowIfNull(request);
         var target = ProcessTable.Resolve(server);
         if (target is null) throw new CallFailedException(server, ExitReason.NoProc);
-        if (target.GoroutineId != 0 && target.GoroutineId == Go.CurrentId)
+        if (target.IsCurrentGoroutine)
             throw new InvalidOperationException($"{server} called itself: a GenServer cannot wait for its own reply (OTP's calling_self)");
         var down = new Chan<ExitReason>(1);
         var watch = new Watch(ProcessTable.NextRef(), null, down);

@@ -116,6 +116,7 @@ public static class Process
     private static async GoTask Run(ProcessContext process, Func<ProcessContext, GoTask> body)
     {
         process.GoroutineId = Go.CurrentId;
+        process.HostRuntime = GoRuntime.Current;
         ExitReason reason;
         try
         {

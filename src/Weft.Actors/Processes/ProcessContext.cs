@@ -84,6 +84,12 @@ public sealed partial class ProcessContext
     /// <summary>The goroutine running the body (for "calling self" checks), 0 before it starts.</summary>
     internal long GoroutineId { get; set; }
 
+    /// <summary>The runtime of that goroutine (goroutine ids are per runtime).</summary>
+    internal GoRuntime? HostRuntime { get; set; }
+
+    /// <summary>True when the caller is this process's own goroutine.</summary>
+    internal bool IsCurrentGoroutine => GoroutineId != 0 && GoroutineId == Go.CurrentId && ReferenceEquals(HostRuntime, GoRuntime.Current);
+
     /// <summary>What <c>Actors.Dump</c> shows about the behaviour (GenServer state, a supervisor's children), or null.</summary>
     internal IDumpable? Behaviour { get; set; }
 

@@ -182,26 +182,18 @@ internal sealed class SupervisorServer(SupervisorOptions options, IReadOnlyList<
             throw new InvalidOperationException(existing.Pid is null
                 ? $"a child with id '{spec.Id}' is already present (delete it first)"
                 : $"a child with id '{spec.Id}' is already started as {existing.Pid}");
-        var child = new Child(spec, null);
-        _children.Add(child);
-        try
-        {
-            await StartAsync(child);
-        }
-        catch
-        {
-            _children.Remove(child);
-            Publish();
-            throw;
-        }
-
-        return child.Pid!.Value;
+        return await AddAndStartAsync(new Child(spec, null));
     }
 
-    private async GoTask<object> StartDynamicAsync(object? argument)
+    private GoTask<object> StartDynamicAsync(object? argument)
     {
         if (!Simple) throw new InvalidOperationException("only a simple_one_for_one supervisor starts children from an argument; pass a ChildSpec");
-        var child = new Child(specs[0], argument);
+        return AddAndStartAsync(new Child(specs[0], argument));
+    }
+
+    /// <summary>Appends a child and starts it; a child whose start fails is not kept.</summary>
+    private async GoTask<object> AddAndStartAsync(Child child)
+    {
         _children.Add(child);
         try
         {
