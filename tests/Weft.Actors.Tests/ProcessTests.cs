@@ -307,4 +307,35 @@ public sealed class ProcessTests
         Assert.Throws<ArgumentException>(() => new Pid("", 1));
         Assert.Throws<NotSupportedException>(() => Process.Send(a, "x"));
     }
+
+    [Fact]
+    public void APidMadeFromNodeAndNumber_AddressesTheSameProcess()
+    {
+        ActorTest.Run(async self =>
+        {
+            var copy = new Pid(self.Pid.Node, self.Pid.Id); // what a pid read back from the wire will be
+            Assert.Equal(self.Pid, copy);
+            Process.Send(copy, "via the table");
+            Assert.Equal("via the table", await self.ReceiveAsync());
+            Assert.True(Process.IsAlive(copy));
+        });
+    }
+
+    [Fact]
+    public void Dump_ShowsStatusMailboxLinksAndMonitors()
+    {
+        ActorTest.Run(async self =>
+        {
+            var other = self.SpawnLink(ActorTest.Idle);
+            var monitor = self.Monitor(other);
+            Process.Send(other, "unread");
+            Process.Send(self.Pid, "pending");
+            var dump = Actors.Dump();
+            Assert.Contains($"{self.Pid} process running mailbox=1 links=[{other}] monitors=[{other}]", dump);
+            Assert.Contains($"monitored_by=[{self.Pid}]", dump);
+            self.Unlink(other);
+            Process.Exit(other, ExitReason.Kill);
+            await self.Expect<Down>(d => d.Ref == monitor);
+        });
+    }
 }

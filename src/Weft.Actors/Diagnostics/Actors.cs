@@ -16,13 +16,13 @@ public static class Actors
         set
         {
             ArgumentException.ThrowIfNullOrEmpty(value);
-            if (ProcessTable.Live.Count > 0) throw new InvalidOperationException("set Actors.NodeName before starting processes");
+            if (ProcessTable.Count > 0) throw new InvalidOperationException("set Actors.NodeName before starting processes");
             ProcessTable.NodeName = value;
         }
     }
 
     /// <summary>The number of live processes on this node (every runtime).</summary>
-    public static int ProcessCount => ProcessTable.Live.Count;
+    public static int ProcessCount => ProcessTable.Count;
 
     /// <summary>
     /// The supervision trees and every other live process of the current <see cref="GoRuntime"/> (all runtimes when

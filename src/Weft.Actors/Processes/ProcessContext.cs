@@ -81,6 +81,12 @@ public sealed partial class ProcessContext
 
     internal string? RegisteredName { get; set; }
 
+    /// <summary>Links of the process table's list (guarded by its stripe's lock).</summary>
+    internal ProcessContext? TablePrevious { get; set; }
+
+    /// <summary>See <see cref="TablePrevious"/>.</summary>
+    internal ProcessContext? TableNext { get; set; }
+
     /// <summary>The goroutine running the body (for "calling self" checks), 0 before it starts.</summary>
     internal long GoroutineId { get; set; }
 
