@@ -15,7 +15,8 @@ namespace Weft.Lab.Workloads;
 /// <item><c>ms</c>: skynet with actors: size leaves (a power of 10) in a tree of 10; each node is an actor that spawns
 /// its 10 children, sums the 10 numbers they send it, sends the sum to its parent and stops.</item>
 /// <item><c>us_per_restart</c>: a one-for-one supervisor restarts a worker that crashes on every message, size / 100
-/// times: the driver sends "crash", waits for the new worker's "up", sends the next "crash".</item>
+/// times: the driver sends "crash", waits for the new worker's "up", sends the next "crash"; timed from the first
+/// worker's "up" to the last one's (starting and stopping the supervisor are not counted).</item>
 /// </list>
 /// Models: <c>weft</c> (Weft.Actors), <c>protoactor</c> (Proto.Actor 1.8.0), <c>akka</c> (Akka.NET 1.5), and the
 /// <c>erlang</c> peer (Peers/erlang/weftpeer.erl, OTP's supervisor). Each with its defaults (dispatchers, mailboxes).
@@ -107,7 +108,7 @@ public sealed partial class ActorsWorkload : Workload
             double pingPong = await Elapsed(() => WeftPingPong(batches));
             long sum = 0;
             double skynet = await Elapsed(async () => sum = await WeftSkynet(leaves));
-            double restart = await Elapsed(() => WeftRestarts(restarts));
+            double restart = await WeftRestarts(restarts);
             return (pingPong, skynet, sum, restart);
         });
     }
@@ -185,9 +186,10 @@ public sealed partial class ActorsWorkload : Workload
         Process.Send(parent, sum);
     }
 
-    private static async GoTask WeftRestarts(int restarts)
+    /// <summary>Milliseconds from the first worker's "up" to the last restarted one's (start and stop not counted).</summary>
+    private static async GoTask<double> WeftRestarts(int restarts)
     {
-        var finished = new Chan<bool>(1);
+        var finished = new Chan<double>(1);
         Process.Spawn(async self =>
         {
             var driver = self.Pid;
@@ -198,15 +200,18 @@ public sealed partial class ActorsWorkload : Workload
                 throw new InvalidOperationException("crash");
             });
             var sup = await Supervisor.StartAsync(new SupervisorOptions { Intensity = int.MaxValue, Period = TimeSpan.FromSeconds(1) }, worker);
+            long t0 = 0;
             for (int i = 0; i <= restarts; i++)
             {
                 var up = await self.ReceiveAsync<Pid>();
+                if (i == 0) t0 = System.Diagnostics.Stopwatch.GetTimestamp();
                 if (i < restarts) Process.Send(up, "crash");
             }
 
+            double ms = System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
             await GenServer.StopAsync(sup, ExitReason.Shutdown);
-            finished.TrySend(true);
+            finished.TrySend(ms);
         });
-        await finished.ReceiveAsync();
-    }
+        return await finished.ReceiveAsync();
+}
 }
