@@ -59,7 +59,7 @@ public sealed class ErlangPeer : Peer
     public override string Tool => "erl";
 
     /// <inheritdoc />
-    public override IReadOnlyList<string> Workloads { get; } = ["spawn", "skynet", "pingpong", "hog", "sleep", "yield", "c10k"];
+    public override IReadOnlyList<string> Workloads { get; } = ["spawn", "skynet", "pingpong", "hog", "sleep", "yield", "c10k", "actors"];
 
     private string Source => Path.Combine(SourceDirectory, "weftpeer.erl");
 

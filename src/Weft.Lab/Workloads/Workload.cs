@@ -155,11 +155,17 @@ public static class Models
     /// <summary>ASP.NET Core's Kestrel (the http workloads' .NET anchor).</summary>
     public const string Kestrel = "kestrel";
 
+    /// <summary>Proto.Actor 1.8.0 (NuGet), the <c>actors</c> workload's in-process peer.</summary>
+    public const string ProtoActor = "protoactor";
+
+    /// <summary>Akka.NET 1.5 (NuGet), the <c>actors</c> workload's other in-process peer.</summary>
+    public const string Akka = "akka";
+
     /// <summary>The peers, run as external programs when their toolchains are installed.</summary>
     public static readonly IReadOnlyList<string> Peers = ["go", "erlang", "node", "python", "java", "tokio"];
 
     /// <summary>The in-process models.</summary>
-    public static readonly IReadOnlyList<string> InProcess = [Weft, WeftDeclared, Tasks, TasksRun, TasksCall, TasksLong, Threads, Kestrel];
+    public static readonly IReadOnlyList<string> InProcess = [Weft, WeftDeclared, Tasks, TasksRun, TasksCall, TasksLong, Threads, Kestrel, ProtoActor, Akka];
 
     /// <summary>The base model name of a variant (<c>weft-declared</c> → <c>weft</c>, <c>tasks-run</c> → <c>tasks</c>).</summary>
     public static string Family(string model) => model switch

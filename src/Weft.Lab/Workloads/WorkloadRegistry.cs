@@ -25,6 +25,7 @@ public static class WorkloadRegistry
         new ScopeWorkload(),
         new HttpWorkload(),
         new HttpIdleWorkload(),
+        new ActorsWorkload(),
     ];
 
     /// <summary>The workload named <paramref name="name"/>, or null.</summary>

@@ -28,6 +28,7 @@ public sealed class WorkloadTests
         "mutex" => 20_000,
         "context" => 2_000,
         "scope" => 1_000,
+        "actors" => 1_000,
         _ => throw new ArgumentOutOfRangeException(nameof(w), w.Name, "no tiny size"),
     };
 
@@ -189,6 +190,7 @@ public sealed class WorkloadTests
             ["scope"] = ["ms"],
             ["http"] = ["req_per_s", "p50_ms", "p99_ms", "peak_mb", "threads"],
             ["http-idle"] = ["bytes_per_conn"],
+            ["actors"] = ["msgs_per_s", "ms", "us_per_restart"],
         };
         Assert.Equal(expected.Keys, WorkloadRegistry.All.Select(w => w.Name));
         foreach (var w in WorkloadRegistry.All) Assert.Equal(expected[w.Name], w.Figures.Select(f => f.Name));

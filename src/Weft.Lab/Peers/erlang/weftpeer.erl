@@ -6,6 +6,8 @@
 %% Usage: erlc weftpeer.erl && erl -noshell +P 5000000 -run weftpeer main <workload> <size> [<warm-up size> [<runs>]]
 -module(weftpeer).
 -export([main/1]).
+%% The supervisor callback and child start function of the actors workload's restart figure.
+-export([init/1, start_worker/1]).
 
 main([W, SizeText]) -> main([W, SizeText, "0", "1"]);
 main([W, SizeText, WarmText]) -> main([W, SizeText, WarmText, "1"]);
@@ -35,6 +37,7 @@ run("sleep", N, Report) ->
     case Report of true -> result("sleep", "wakeups_per_s", Rate, "1/s"); false -> ok end;
 run("yield", N, Report) -> yield_bench(N, Report);
 run("c10k", N, Report) -> c10k(N, Report);
+run("actors", N, Report) -> actors(N, Report);
 run(W, _, _) -> io:format("error unknown workload ~s~n", [W]).
 
 now_ms() -> erlang:monotonic_time(nanosecond) / 1.0e6.
@@ -239,3 +242,79 @@ c10k_collect(K, Lats, Threads, Rss) ->
     receive {done, L} -> ok end,
     {T, R} = case K rem 64 of 0 -> proc_status(); _ -> {Threads, Rss} end,
     c10k_collect(K - 1, [L | Lats], max(Threads, T), max(Rss, R)).
+
+%% actors (issue 12), the protocol of the Lab's ActorsWorkload: ping-pong pairs (2 per scheduler) where each client
+%% sends a batch of 100 messages and waits for all 100 echoes before the next batch; skynet with processes (above);
+%% and a one_for_one supervisor (OTP's) restarting a worker that crashes on every message, N div 100 times.
+actors(N, Report) ->
+    Pairs = 2 * erlang:system_info(schedulers_online),
+    Batches = max(1, N div Pairs div 100),
+    Restarts = max(10, N div 100),
+    T0 = now_ms(),
+    actors_pingpong(Pairs, Batches),
+    PingMs = now_ms() - T0,
+    Self = self(),
+    T1 = now_ms(),
+    spawn(fun() -> skynet_node(Self, 0, N) end),
+    Sum = receive {sum, S} -> S end,
+    SkyMs = now_ms() - T1,
+    RestartMs = actors_restarts(Restarts),
+    case Report of
+        true ->
+            result("actors", "msgs_per_s", 2 * Pairs * Batches * 100 / (PingMs / 1000), "1/s"),
+            result("actors", "ms", SkyMs, "ms"),
+            result("actors", "us_per_restart", RestartMs * 1000 / Restarts, "us"),
+            check("actors", "sum", Sum);
+        false -> ok
+    end.
+
+actors_pingpong(Pairs, Batches) ->
+    Self = self(),
+    [spawn(fun() ->
+        Echo = spawn(fun echo_loop/0),
+        client(Echo, {ping, self()}, Batches),
+        exit(Echo, kill),
+        Self ! pair_done
+     end) || _ <- lists:seq(1, Pairs)],
+    [receive pair_done -> ok end || _ <- lists:seq(1, Pairs)],
+    ok.
+
+echo_loop() -> receive {ping, From} = M -> From ! M, echo_loop() end.
+
+client(_, _, 0) -> ok;
+client(Echo, Msg, K) -> send_n(Echo, Msg, 100), recv_n(100), client(Echo, Msg, K - 1).
+
+send_n(_, _, 0) -> ok;
+send_n(Echo, Msg, K) -> Echo ! Msg, send_n(Echo, Msg, K - 1).
+
+recv_n(0) -> ok;
+recv_n(K) -> receive {ping, _} -> recv_n(K - 1) end.
+
+actors_restarts(R) ->
+    logger:set_primary_config(level, none), % each crash would print a report
+    OldTrap = process_flag(trap_exit, true),
+    {ok, Sup} = supervisor:start_link(?MODULE, {restart_bench, self()}),
+    receive {up, First} -> ok end, % timed from the first worker's up to the last one's, as in the Lab's models
+    T0 = now_ms(),
+    First ! crash,
+    restart_loop(R, 1),
+    El = now_ms() - T0,
+    unlink(Sup),
+    Ref = erlang:monitor(process, Sup),
+    exit(Sup, shutdown),
+    receive {'DOWN', Ref, process, Sup, _} -> ok end,
+    process_flag(trap_exit, OldTrap),
+    El.
+
+restart_loop(R, I) ->
+    receive
+        {up, Worker} when I < R -> Worker ! crash, restart_loop(R, I + 1);
+        {up, _} -> ok
+    end.
+
+init({restart_bench, Driver}) ->
+    {ok, {#{strategy => one_for_one, intensity => 1000000000, period => 1},
+          [#{id => worker, start => {?MODULE, start_worker, [Driver]}, restart => permanent, shutdown => brutal_kill}]}}.
+
+start_worker(Driver) ->
+    {ok, spawn_link(fun() -> Driver ! {up, self()}, receive crash -> exit(crash) end end)}.
