@@ -35,6 +35,7 @@ internal sealed partial class Scheduler
     /// </summary>
     internal void HandOffP(P p)
     {
+        Tracing.Tracer.HandOff(this, p);
         if (!p.RunQueue.IsEmpty || GlobalQueue.Count > 0 || p.Timers.NextWhen != 0)
         {
             StartM(p, spinning: false, forTimers: true);
@@ -143,6 +144,7 @@ internal sealed partial class Scheduler
         m.InBlockingCall = true;
         Interlocked.Increment(ref _blockingMs);
         m.OldP = p;
+        Tracing.Tracer.BlockingBegin(m, g); // while the P is still ours: its track ends the step first
         p.SyscallTick++;
         Volatile.Write(ref p.M, null);
         m.P = null;
@@ -195,6 +197,7 @@ internal sealed partial class Scheduler
         finally
         {
             m.InUserCode = section;
+            Tracing.Tracer.BlockingEnd(m, g);
         }
     }
 
