@@ -124,6 +124,7 @@ public sealed partial class Chan<T> : ISelectableChan
     /// <exception cref="ChannelClosedException">The channel is closed.</exception>
     public bool TrySend(T value)
     {
+        Diagnostics.ChanMetrics.Send();
         // Go's chansend fast path: a non-blocking send on an open, full channel fails without the lock.
         if (!_closed && IsFull) return false;
         return TrySendLocked(value) switch
@@ -261,6 +262,7 @@ public sealed partial class Chan<T> : ISelectableChan
     /// </summary>
     public bool TryReceive(out T value, out bool ok)
     {
+        Diagnostics.ChanMetrics.Receive();
         _timer?.MaybeRun();
 
         // Go's chanrecv fast path: empty and open means "would block" without taking the lock; empty and closed

@@ -48,7 +48,7 @@ internal static class Tracer
     {
         // The event source calls in from its constructor, before WeftEventSource.Log is assigned.
         s_eventSource = (source ?? WeftEventSource.Log)?.IsEnabled() == true;
-        Enabled = Volatile.Read(ref s_session) is not null || s_eventSource;
+        Enabled = Volatile.Read(ref s_session) is not null || s_eventSource || Diagnostics.BlockProfiler.Enabled;
     }
 
     // ---- hooks: each inlines to one flag test ------------------------------------------------------------
@@ -75,6 +75,14 @@ internal static class Tracer
     internal static void GoUnblock(G g)
     {
         if (Enabled) OnGoUnblock(g);
+    }
+
+    /// <summary>The netpoller readied a batch (each is an unblock, recorded by the polling thread).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void GoUnblockBatch(List<G> batch)
+    {
+        if (Enabled)
+            foreach (var g in batch) OnGoUnblock(g);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -151,6 +159,7 @@ internal static class Tracer
     private static void OnGoStart(M m, G g)
     {
         if (s_eventSource) WeftEventSource.Log.GoStart(g.Id, m.P?.Id ?? -1);
+        if (Diagnostics.BlockProfiler.Enabled) Diagnostics.BlockProfiler.OnStart(g);
         if (!Recording(g.Runtime, out var b, out int r)) return;
         if (b.OpenDepth == 0) SetOpenTrack(b, m, r);
         b.PushOpen(g.Id);
@@ -161,6 +170,7 @@ internal static class Tracer
     private static void OnGoStop(M m, G g, int reason)
     {
         if (s_eventSource) WeftEventSource.Log.GoStop(g.Id, m.P?.Id ?? -1, ReasonText(reason));
+        if (Diagnostics.BlockProfiler.Enabled) Diagnostics.BlockProfiler.OnStop(g, reason);
         if (!Recording(g.Runtime, out var b, out int r)) return;
         if (b.OpenDepth == 0) SetOpenTrack(b, m, r); // the step began before the trace did
         b.Add(TraceEventKind.GoStop, b.OpenTrack, b.OpenTrackId, g.Id, reason);
