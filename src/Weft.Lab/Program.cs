@@ -137,9 +137,31 @@ public static class Program
         };
         soak.SetAction(r => Guard(() => Soak.SoakCommand.Execute(r.GetValue(soakDuration), r.GetValue(soakReport), r.GetValue(soakProcs), Console.Out)));
 
+        var traceWorkload = new Argument<string>("workload") { Description = $"one of: {workloadNames}" };
+        var traceOut = new Option<string>("--out") { Description = "the Perfetto trace file to write", Required = true };
+        var traceCommand = new Command("trace", "record a Perfetto trace of a workload's weft model and print the tracing overhead measured in the same run")
+        {
+            traceWorkload, traceOut, size, quick, json,
+        };
+        traceCommand.SetAction(r => Guard(() =>
+        {
+            var sizes = WorkloadRegistry.ParseSizes(r.GetValue(size));
+            long? n = sizes.TryGetValue("*", out var s) ? s : null;
+            return TraceCommand.Execute(r.GetValue(traceWorkload)!, r.GetValue(traceOut)!, n, r.GetValue(quick), r.GetValue(json), Console.Out, Console.Error);
+        }));
+
+        var topWorkload = new Argument<string?>("workload") { Description = $"the workload to run (default {TopCommand.DefaultWorkload}): {workloadNames}", Arity = ArgumentArity.ZeroOrOne };
+        var topSeconds = new Option<double?>("--seconds") { Description = "stop after this many seconds (default: until Ctrl+C)" };
+        var topRefresh = new Option<int>("--refresh") { Description = "milliseconds between screen updates", DefaultValueFactory = _ => 250 };
+        var top = new Command("top", "a live view of the scheduler while a workload runs: Ps, Ms, goroutines by state, events per second")
+        {
+            topWorkload, topSeconds, topRefresh,
+        };
+        top.SetAction(r => Guard(() => TopCommand.Execute(r.GetValue(topWorkload), r.GetValue(topSeconds), r.GetValue(topRefresh), Spectre.Console.AnsiConsole.Console)));
+
         var root = new RootCommand("Weft Lab: goroutines, Tasks, threads and peers measured side by side. Without a command: the tour.")
         {
-            bench, compare, table, measure, serve, explore, soak,
+            bench, compare, table, measure, serve, explore, soak, traceCommand, top,
         };
         root.Options.Add(quick);
         root.SetAction(r => Guard(() => Tour.Run(quick: r.GetValue(quick))));

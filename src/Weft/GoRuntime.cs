@@ -38,6 +38,7 @@ public sealed class GoRuntime : IDisposable, IAsyncDisposable
         LiveRuntimes.Add(this);
         SigQuit.EnsureInstalled();
         WeftMetrics.EnsureCreated();
+        Tracing.Tracer.Initialize();
         if (Debug.SchedTraceMilliseconds > 0) _schedTrace = new SchedTrace(this, Debug.SchedTraceMilliseconds);
     }
 

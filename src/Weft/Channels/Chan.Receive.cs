@@ -42,6 +42,7 @@ public sealed partial class Chan<T>
     /// </summary>
     public bool TryReceive(out T value, out bool ok)
     {
+        Diagnostics.ChanMetrics.Receive();
         _timer?.MaybeRun();
 
         // Go's chanrecv fast path: empty and open means "would block" without taking the lock; empty and closed

@@ -26,6 +26,7 @@ public sealed partial class Chan<T>
     /// <exception cref="ChannelClosedException">The channel is closed.</exception>
     public bool TrySend(T value)
     {
+        Diagnostics.ChanMetrics.Send();
         // Go's chansend fast path: a non-blocking send on an open, full channel fails without the lock.
         if (!_closed && IsFull) return false;
         return TrySendLocked(value) switch

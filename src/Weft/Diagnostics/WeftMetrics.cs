@@ -41,6 +41,12 @@ internal static class WeftMetrics
                 "{preemption}", "Goroutines marked for preemption after running past their time slice.");
             meter.CreateObservableCounter("weft.stuck_retakes", () => Each(s => Sysmon(s, m => m.HogRetakes + m.BlockedRetakes)),
                 "{retake}", "Ps taken from a goroutine step that kept its thread too long (a hog or an undeclared blocking call).");
+            meter.CreateObservableCounter("weft.chan.sends", () => EachWithOutside(c => c.ChanSends),
+                "{operation}", "Channel sends (awaited or TrySend; on a nil channel not counted), summed over the Ps.");
+            meter.CreateObservableCounter("weft.chan.receives", () => EachWithOutside(c => c.ChanReceives),
+                "{operation}", "Channel receives (awaited, with ok, or TryReceive; on a nil channel not counted), summed over the Ps.");
+            meter.CreateObservableCounter("weft.selects", () => EachWithOutside(c => c.Selects),
+                "{operation}", "Select statements run (one per Select call), summed over the Ps.");
             Volatile.Write(ref s_meter, meter);
         }
     }
@@ -51,15 +57,15 @@ internal static class WeftMetrics
             yield return new Measurement<long>(read(runtime.Scheduler), new KeyValuePair<string, object?>("weft.runtime", runtime.Options.Name));
     }
 
+    /// <summary>Per runtime, the sum over its Ps; operations outside any runtime thread are reported under <c>weft.runtime</c> = "(outside)".</summary>
+    private static IEnumerable<Measurement<long>> EachWithOutside(Func<PCounters, long> read)
+    {
+        foreach (var m in Each(s => read(ChanMetrics.Sum(s)))) yield return m;
+        yield return new Measurement<long>(read(ChanMetrics.Outside), new KeyValuePair<string, object?>("weft.runtime", "(outside)"));
+    }
+
     private static long Sysmon(Scheduler scheduler, Func<Sysmon, long> read) =>
         scheduler.SysmonOrNull is { } sysmon ? read(sysmon) : 0;
 
-    private static long Runnable(Scheduler scheduler)
-    {
-        long n = scheduler.GlobalQueue.Count;
-        var allp = scheduler.AllP;
-        int procs = Math.Min(scheduler.MaxProcs, allp.Length);
-        for (int i = 0; i < procs; i++) n += allp[i].RunQueue.Count;
-        return n;
-    }
+    private static long Runnable(Scheduler scheduler) => Tracing.TraceCounters.RunnableOf(scheduler);
 }

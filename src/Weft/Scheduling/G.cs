@@ -196,7 +196,9 @@ internal sealed class G : Waiter
     /// <summary>Hands <paramref name="frame"/> to the strand and makes the G runnable if it was parked. Any thread.</summary>
     internal void Ready(GoFrame frame)
     {
-        if (HandOver(frame)) Runtime.Scheduler.Ready(this);
+        if (!HandOver(frame)) return;
+        Tracing.Tracer.GoUnblock(this);
+        Runtime.Scheduler.Ready(this);
     }
 
     /// <summary>
@@ -258,6 +260,7 @@ internal sealed class G : Waiter
     internal bool Execute(M m)
     {
         Preemption.Clear(this);
+        Tracing.Tracer.GoStart(m, this);
         if (_extras?.SynchronizationContext is { } syncContext) SynchronizationContext.SetSynchronizationContext(syncContext);
         try
         {
@@ -277,6 +280,7 @@ internal sealed class G : Waiter
                 if (Requeue)
                 {
                     Requeue = false;
+                    Tracing.Tracer.GoStop(m, this, Tracing.StopReason.Requeue);
                     Volatile.Write(ref _status, (int)GStatus.Runnable);
                     return true;
                 }
@@ -293,16 +297,19 @@ internal sealed class G : Waiter
 
                 // Nothing ready: park. Store the state with a full fence, then re-check (pairs with Ready).
                 int parked = Exited ? (int)GStatus.Dead : (int)GStatus.Waiting;
+                Tracing.Tracer.GoStop(m, this, Exited ? Tracing.StopReason.Exit : (int)Reason); // before a waker may run it elsewhere
                 Interlocked.Exchange(ref _status, parked);
                 if (Volatile.Read(ref _ready) is null && !HasOverflow) return false;
                 // A frame arrived while parking: take the G back unless its waker already queued it.
                 if (Interlocked.CompareExchange(ref _status, (int)GStatus.Running, parked) != parked) return false;
+                Tracing.Tracer.GoStart(m, this);
             }
         }
         catch (Exception e)
         {
             // Only goroutine bodies that are plain delegates, or Weft bugs, get here: frames capture their own faults.
             if (!Exited) Exit();
+            Tracing.Tracer.GoStop(m, this, Tracing.StopReason.Exit);
             Runtime.Panic(this, e);
             return false;
         }

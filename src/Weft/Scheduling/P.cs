@@ -78,6 +78,9 @@ internal sealed class P : IIdleLinked<P>
     /// <summary>Goroutine ids handed out from a batch reserved by this P: next and end (exclusive). Owner only.</summary>
     internal long GoIdNext, GoIdEnd;
 
+    /// <summary>Channel operations and selects made on this P (the <c>Weft</c> meter sums them). Owner writes.</summary>
+    internal Diagnostics.PCounters Counters;
+
 
     internal P(int id) => Id = id;
 

@@ -23,6 +23,7 @@ internal sealed partial class Scheduler
     /// </summary>
     internal void HandOffP(P p)
     {
+        Tracing.Tracer.HandOff(this, p);
         if (!p.RunQueue.IsEmpty || GlobalQueue.Count > 0 || p.Timers.NextWhen != 0)
         {
             StartM(p, spinning: false, forTimers: true);
@@ -132,6 +133,7 @@ internal sealed partial class Scheduler
         m.InBlockingCall = true;
         Interlocked.Increment(ref _blockingMs);
         m.OldP = p;
+        Tracing.Tracer.BlockingBegin(m, g); // while the P is still ours: its track ends the step first
         p.SyscallTick++;
         Volatile.Write(ref p.M, null);
         m.P = null;
@@ -184,6 +186,7 @@ internal sealed partial class Scheduler
         finally
         {
             m.InUserCode = section;
+            Tracing.Tracer.BlockingEnd(m, g);
         }
     }
 

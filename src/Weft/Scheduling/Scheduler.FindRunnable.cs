@@ -393,6 +393,7 @@ internal sealed partial class Scheduler
                     if (stolen is not null)
                     {
                         Interlocked.Increment(ref StealCount);
+                        Tracing.Tracer.Steal(m, p, victim);
                         return stolen;
                     }
                 }

@@ -105,6 +105,7 @@ internal sealed partial class Scheduler
     {
         var batch = t_polled;
         if (batch is null || batch.Count == 0) return;
+        Tracing.Tracer.GoUnblockBatch(batch);
         if (m?.P is { } p)
         {
             foreach (var g in batch) p.RunQueue.Push(g, next: false, this);

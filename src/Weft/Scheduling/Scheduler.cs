@@ -217,6 +217,7 @@ internal sealed partial class Scheduler : IRunQueueOverflow
         if (Runtime.Options.TrackCreationSites) Runtime.RecordCreation(g);
         Registry.Add(g, p);
         if (m is not null) LeaveOwnP(m, section);
+        Tracing.Tracer.GoCreate(g);
         Ready(g);
         return g;
     }
@@ -508,12 +509,14 @@ internal sealed partial class Scheduler : IRunQueueOverflow
         p.Status = PStatus.Running;
         Volatile.Write(ref p.M, m);
         m.P = p;
+        Tracing.Tracer.ProcStart(m, p);
         _sysmon?.WakeIfSleeping();
     }
 
     private static void ReleaseP(M m)
     {
         var p = m.P!;
+        Tracing.Tracer.ProcStop(m, p); // before the P can change hands
         Volatile.Write(ref p.M, null);
         m.P = null;
     }
@@ -645,6 +648,7 @@ internal sealed partial class Scheduler : IRunQueueOverflow
         var due = m.DueTimers;
         int n = p.Timers.TakeDue(now, due);
         if (n == 0) return 0;
+        Tracing.Tracer.TimersFired(m, p, n);
         try
         {
             foreach (var t in due) t.Fire(now);

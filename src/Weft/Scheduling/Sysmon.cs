@@ -307,6 +307,7 @@ internal sealed class Sysmon
                 // Routine (every long slice gets one): not a reason to tick fast. Go resets its back-off here; we do
                 // not, because a 20 us tick costs a context switch on a small machine and slices are 10 ms long.
                 Preemptions++;
+                Tracing.Tracer.Preempt(_scheduler, p, running);
                 s.Marked = running;
                 s.SchedWhen = now; // the next slice starts now
             }

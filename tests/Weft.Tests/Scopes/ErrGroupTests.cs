@@ -17,7 +17,9 @@ public class ErrGroupTests
             Assert.Null(await g.WaitAsync());
 
             var first = new InvalidOperationException("first");
-            var g2 = new ErrGroup();
+            // The group's context is canceled when the group records its first error: the second goroutine is let go
+            // only after that, so "first" is first by the group's own account, not by a guess about scheduling.
+            var (g2, recorded) = ErrGroup.WithContext(GoContext.Background);
             var gate = new Chan<bool>();
             await g2.Go(() => throw first);
             await g2.Go(async () =>
@@ -25,8 +27,7 @@ public class ErrGroupTests
                 await gate.ReceiveAsync();
                 throw new FormatException("second");
             });
-            await ChanTestUtil.WaitUntil(() => gate.WaitingCounts.Receivers == 1, "second parked");
-            await Go.Yield();
+            await recorded.Done.ReceiveAsync();
             gate.Close();
             Assert.Same(first, await g2.WaitAsync());
         });

@@ -57,6 +57,46 @@ public class MetricsTests
         Assert.Empty(Collect(name)); // a disposed runtime reports nothing
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void Meter_CountsChannelOperationsAndSelects_SummedOverThePs(int maxProcs)
+    {
+        string name = "chanmetrics-" + Guid.NewGuid().ToString("N");
+        using var rt = new GoRuntime(new GoOptions { MaxProcs = maxProcs, Name = name });
+        const int n = 5_000, workers = 4;
+        var task = rt.RunAsync(async () =>
+        {
+            var ch = new Chan<int>(8);
+            var done = new Chan<bool>();
+            for (int w = 0; w < workers; w++)
+            {
+                Go.Start(async () =>
+                {
+                    for (int i = 0; i < n; i++) await ch.SendAsync(i);
+                    await done.SendAsync(true);
+                });
+            }
+
+            for (int i = 0; i < n * workers; i++)
+            {
+                var r = await Select.Of(Select.Receive(ch));
+                Assert.True(r.Ok);
+            }
+
+            for (int w = 0; w < workers; w++) await done.ReceiveAsync();
+            Assert.False(ch.TryReceive(out _));
+        });
+        TestRuntime.WaitWithHangGuard(task);
+        task.GetAwaiter().GetResult();
+
+        var seen = Collect(name);
+        Assert.Equal(n * workers + workers, seen["weft.chan.sends"]); // every SendAsync, on whichever P it ran
+        Assert.Equal(workers + 1, seen["weft.chan.receives"]); // the receives of done, and the TryReceive
+        Assert.Equal(n * workers, seen["weft.selects"]);
+    }
+
     /// <summary>Collects every observable instrument of the Weft meter once; the measurements tagged with <paramref name="runtime"/>.</summary>
     private static Dictionary<string, long> Collect(string runtime)
     {

@@ -84,6 +84,7 @@ internal sealed class SelectState
     /// <summary>Takes the calling goroutine's (or thread's) state, or a fresh one if that is in use, for <paramref name="count"/> cases.</summary>
     internal static SelectState Acquire(int count)
     {
+        Diagnostics.ChanMetrics.Select();
         SelectState? state;
         if (G.Current is { } g)
         {
