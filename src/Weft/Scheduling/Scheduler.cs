@@ -432,8 +432,9 @@ internal sealed partial class Scheduler : IRunQueueOverflow
             lastOneIdle = _idleMs.Count + Volatile.Read(ref _lockedIdleMs) + sleeper >= _liveThreads;
         }
 
-        // The last M went idle: nothing may ever run again. Let sysmon look (Go calls checkdead from stopm).
-        if (lastOneIdle) _sysmon?.Poke();
+        // The last M went idle: nothing may ever run again. Let sysmon look (Go calls checkdead from stopm) — unless
+        // a goroutine waits on I/O, which rules a deadlock out (a server between bursts would wake sysmon each time).
+        if (lastOneIdle && !NetpollHasWaiters) _sysmon?.Poke();
 
         while (true)
         {

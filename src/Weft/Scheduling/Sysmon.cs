@@ -43,6 +43,12 @@ internal sealed class Sysmon
     /// </summary>
     private const long TimerLatenessLimitNs = 2_000_000;
 
+    /// <summary>An all-idle sleep shorter than this resumes the back-off instead of restarting the fast tick.</summary>
+    private const long ShortIdleNs = MaxDelayNs;
+
+    /// <summary>A marked step whose thread ran less than this fraction (1/n) of the time since is starved, not a hog.</summary>
+    private const int HogCpuShareDivisor = 8;
+
     /// <summary>When backed off, how soon to look again at a goroutine marked for preemption that has not yielded.</summary>
     private const long MarkedRecheckNs = 1_000_000;
 
@@ -72,6 +78,8 @@ internal sealed class Sysmon
         /// <summary>When the current step's thread was first seen asleep (0: not seen, or seen running since).</summary>
         public long AsleepSince;
         public G? Marked;
+        /// <summary>When <see cref="Marked"/> was set, and its thread's CPU time then (-1: unknown).</summary>
+        public long MarkedWhen, MarkedRunNs = -1;
     }
 
     // Counters for diagnostics and metrics (racy increments: sysmon is the only writer).
@@ -116,11 +124,20 @@ internal sealed class Sysmon
         Parker.UsePreciseTimers();
         long delay = MinDelayNs;
         int idleRounds = 0;
+        bool skipPark = false;
         while (!_stopped && !_scheduler.IsShutdown)
         {
-            if (idleRounds == 0) delay = MinDelayNs;
-            else if (idleRounds > IdleRoundsBeforeBackoff) delay = Math.Min(delay * 2, MaxDelayNs);
-            _parker.Park(delay > MinDelayNs ? UntilNextDeadline(delay) : delay);
+            if (skipPark)
+            {
+                skipPark = false; // the round right after a short idle spell: the back-off stands as it was
+            }
+            else
+            {
+                if (idleRounds == 0) delay = MinDelayNs;
+                else if (idleRounds > IdleRoundsBeforeBackoff) delay = Math.Min(delay * 2, MaxDelayNs);
+                _parker.Park(delay > MinDelayNs ? UntilNextDeadline(delay) : delay);
+            }
+
             if (_stopped || _scheduler.IsShutdown) break;
 
             long now = Clock.Now;
@@ -146,11 +163,22 @@ internal sealed class Sysmon
                 // this runtime acting, when the last busy runtime of the process falls asleep.
                 var runtime = _scheduler.Runtime;
                 long sleep = runtime.Options.DetectDeadlocks && runtime.HasActiveRuns ? Clock.ToNanoseconds(Scheduler.DeadlockGrace) : -1;
+                long asleepSince = Clock.Now;
                 if (_scheduler.LooksIdle()) _parker.Park(sleep);
                 _sleeping = false;
-                // Back to the fast tick, but through the doubling rather than a whole fast phase (50 rounds of 20 us):
-                // a server under load goes idle and busy again dozens of times a second, and a full phase after each
-                // made sysmon's wake-ups ~10% of an HTTP server's CPU. A retake still restarts the full phase.
+                if (Clock.Now - asleepSince < ShortIdleNs && !_stopped && !_scheduler.IsShutdown)
+                {
+                    // A short idle spell (a server between bursts goes idle and busy again a hundred times a second):
+                    // look at once — the M that woke us starts its step now, and this round records when — then go
+                    // on with the back-off the spell interrupted. Restarting the fast tick after every spell made
+                    // sysmon's wake-ups (each a futex wait and a context switch) ~4% of an HTTP server's CPU at
+                    // 4,096 connections. UntilNextDeadline still wakes us for the step's slice end.
+                    skipPark = true;
+                    continue;
+                }
+
+                // Back from a real idle period: back to the fast tick, through the doubling rather than a whole fast
+                // phase (50 rounds of 20 us). A retake still restarts the full phase.
                 idleRounds = IdleRoundsBeforeBackoff;
                 delay = MinDelayNs;
                 continue;
@@ -206,6 +234,23 @@ internal sealed class Sysmon
     private static void Consider(ref long next, long deadline, long now)
     {
         if (deadline > now && deadline < next) next = deadline;
+    }
+
+    /// <summary>
+    /// A marked step is a hog only if its thread has been on a CPU for a fair part of the time since it was marked
+    /// (the kernel's schedstat). A step that ran past its slice because the thread was waiting for a CPU — an
+    /// overloaded machine: a load generator on the same two cores, other processes — is not hogging anything; handing
+    /// its P to a new thread only adds one more thread competing for the same cores (the HTTP server at 4,096
+    /// connections retook ~30 Ps a second that way, each a thread and a 1 ms burst of fast sysmon ticks). A real hog
+    /// gets its share of the CPU even on a loaded machine, and is retaken. Without schedstat, wall time decides.
+    /// </summary>
+    private bool RanSinceMarked(PState s, M m, long now)
+    {
+        if (s.MarkedRunNs < 0) return true;
+        long elapsed = now - s.MarkedWhen;
+        if (elapsed < MarkedRecheckNs) return false; // too soon to judge: UntilNextDeadline brings sysmon back
+        if (_threadStats.RunNanoseconds(m.ThreadId) is not { } ranNs) return true;
+        return (ranNs - s.MarkedRunNs) * HogCpuShareDivisor >= elapsed;
     }
 
     /// <summary>One pass over the Ps (Go's <c>retake</c>). Returns how many Ps needed attention.</summary>
@@ -310,6 +355,8 @@ internal sealed class Sysmon
                 Tracing.Tracer.Preempt(_scheduler, p, running);
                 s.Marked = running;
                 s.SchedWhen = now; // the next slice starts now
+                s.MarkedWhen = now;
+                s.MarkedRunNs = _threadStats.RunNanoseconds(m.ThreadId) ?? -1;
             }
         }
 
@@ -348,7 +395,7 @@ internal sealed class Sysmon
             }
         }
 
-        bool hog = stepTime >= _timeSliceNs && s.Marked is { } marked && marked == m.CurG;
+        bool hog = stepTime >= _timeSliceNs && s.Marked is { } marked && marked == m.CurG && RanSinceMarked(s, m, now);
         bool timerLate = stepTime >= TimerLatenessLimitNs && _scheduler.TimerOverdue(p, now, TimerLatenessLimitNs);
         if (!blocked && !hog && !timerLate) return attention;
 

@@ -43,21 +43,45 @@ internal static class ThreadInspector
     internal static bool? IsBlocked(SafeFileHandle stat)
     {
         Span<byte> buffer = stackalloc byte[256];
-        int n;
-        try
-        {
-            n = RandomAccess.Read(stat, buffer, 0);
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-
+        int n = ReadFromStart(stat, buffer);
+        if (n < 0) return null;
         var text = buffer[..n];
         int close = text.LastIndexOf((byte)')');
         if (close < 0 || close + 2 >= n) return n == 0 ? null : false;
         byte state = text[close + 2];
         return state is (byte)'S' or (byte)'D';
+    }
+
+    /// <summary>Opens the thread's <c>/proc</c> schedstat file (re-read with <see cref="RunNanoseconds"/>).</summary>
+    /// <exception cref="IOException">The thread is gone, or the kernel keeps no scheduler statistics.</exception>
+    internal static SafeFileHandle OpenSchedStat(int threadId) => File.OpenHandle($"/proc/self/task/{threadId}/schedstat");
+
+    /// <summary>
+    /// Reads an open schedstat file afresh: its first field, the nanoseconds the thread has run on a CPU (the second
+    /// is time spent runnable but waiting for one). Null when unreadable.
+    /// </summary>
+    internal static long? RunNanoseconds(SafeFileHandle schedStat)
+    {
+        Span<byte> buffer = stackalloc byte[96];
+        int n = ReadFromStart(schedStat, buffer);
+        if (n < 0) return null;
+        long ns = 0;
+        int i = 0;
+        for (; i < n && buffer[i] is >= (byte)'0' and <= (byte)'9'; i++) ns = ns * 10 + (buffer[i] - '0');
+        return i == 0 ? null : ns;
+    }
+
+    /// <summary>One pread from offset 0 (procfs regenerates the text each time); -1 when the thread is gone.</summary>
+    private static int ReadFromStart(SafeFileHandle file, Span<byte> buffer)
+    {
+        try
+        {
+            return RandomAccess.Read(file, buffer, 0);
+        }
+        catch (IOException)
+        {
+            return -1;
+        }
     }
 
     internal static bool Supported => s_supported;
