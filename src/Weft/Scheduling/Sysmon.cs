@@ -49,6 +49,12 @@ internal sealed class Sysmon
     /// <summary>A marked step whose thread ran less than this fraction (1/n) of the time since is starved, not a hog.</summary>
     private const int HogCpuShareDivisor = 8;
 
+    /// <summary>
+    /// After this many slices since marking, a starved step loses its P anyway: with more hogs than cores the hogs'
+    /// own threads fall under the CPU share, and the goroutines queued behind them must not wait for them forever.
+    /// </summary>
+    private const int StarvedSlices = 5;
+
     /// <summary>When backed off, how soon to look again at a goroutine marked for preemption that has not yielded.</summary>
     private const long MarkedRecheckNs = 1_000_000;
 
@@ -242,13 +248,15 @@ internal sealed class Sysmon
     /// overloaded machine: a load generator on the same two cores, other processes — is not hogging anything; handing
     /// its P to a new thread only adds one more thread competing for the same cores (the HTTP server at 4,096
     /// connections retook ~30 Ps a second that way, each a thread and a 1 ms burst of fast sysmon ticks). A real hog
-    /// gets its share of the CPU even on a loaded machine, and is retaken. Without schedstat, wall time decides.
+    /// gets its share of the CPU even on a loaded machine, and is retaken; a starved step is retaken too once it has
+    /// overrun by <see cref="StarvedSlices"/> slices. Without schedstat, wall time decides.
     /// </summary>
     private bool RanSinceMarked(PState s, M m, long now)
     {
         if (s.MarkedRunNs < 0) return true;
         long elapsed = now - s.MarkedWhen;
         if (elapsed < MarkedRecheckNs) return false; // too soon to judge: UntilNextDeadline brings sysmon back
+        if (elapsed >= StarvedSlices * _timeSliceNs) return true; // starved that long: a new thread is the lesser evil
         if (_threadStats.RunNanoseconds(m.ThreadId) is not { } ranNs) return true;
         return (ranNs - s.MarkedRunNs) * HogCpuShareDivisor >= elapsed;
     }
