@@ -372,6 +372,22 @@ public sealed class UdpTests : NetTestBase
     }
 
     [Fact]
+    public void Connected_OnlyThePeersDatagramsArrive()
+    {
+        WithPair(async (rt, server, client) =>
+        {
+            using var stranger = Weft.Net.ListenUdp(Loopback);
+            await stranger.WriteToAsync(new byte[] { 66 }, client.LocalEndPoint); // filtered out by the connected socket
+            await server.WriteToAsync(new byte[] { 7 }, client.LocalEndPoint);
+            client.SetReadDeadlineAfter(DatagramGuard);
+            var buffer = new byte[4];
+            var (n, from) = await client.ReadFromAsync(buffer);
+            Assert.Equal((1, server.LocalEndPoint), (n, from));
+            Assert.Equal(7, buffer[0]);
+        });
+    }
+
+    [Fact]
     public void Write_DatagramLargerThanUdpAllows_FailsWithMessageTooLong()
     {
         WithPair(async (rt, server, client) =>
