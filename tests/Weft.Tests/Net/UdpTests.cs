@@ -387,6 +387,48 @@ public sealed class UdpTests : NetTestBase
         });
     }
 
+    /// <summary>
+    /// Every P is kept busy by goroutines that yield in a loop; a goroutine parked on a UDP read must still be woken
+    /// (by sysmon's backstop poll) when a datagram arrives from a plain .NET thread.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Readiness_IsSeen_WhileEveryPIsBusy(int procs)
+    {
+        using var rt = new TestRuntime(procs, detectDeadlocks: false);
+        using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        rt.Run(async () =>
+        {
+            using var socket = Weft.Net.ListenUdp(Loopback);
+            int n = await NetpollSchedulingTests.ReadWhileEveryPIsBusyAsync(
+                rt.Runtime, procs, () => socket.ReadAsync(new byte[8]), () => peer.SendToAsync(new byte[] { 1, 2, 3 }, socket.LocalEndPoint));
+            Assert.Equal(3, n);
+        });
+    }
+
+    /// <summary>A goroutine waiting for a datagram may be woken by the network: that is no deadlock (as in Go).</summary>
+    [Fact]
+    public void DeadlockDetection_DoesNotFire_WhileAGoroutineWaitsForADatagram()
+    {
+        using var rt = new TestRuntime(2, detectDeadlocks: true);
+        using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        var endpoint = new TaskCompletionSource<IPEndPoint>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var run = rt.Runtime.RunAsync(async () =>
+        {
+            using var socket = Weft.Net.ListenUdp(Loopback);
+            endpoint.SetResult(socket.LocalEndPoint);
+            return (await socket.ReadFromAsync(new byte[4])).Count;
+        });
+        Assert.True(endpoint.Task.Wait(TestRuntime.HangGuard));
+
+        // Everything is parked; the only goroutine waits for the network. Give the detector several grace periods.
+        NetpollSchedulingTests.AssertNoDeadlockWhileWaitingOnTheNetwork(rt, run);
+        peer.SendTo(new byte[] { 1, 2 }, endpoint.Task.Result);
+        TestRuntime.WaitWithHangGuard(run);
+        Assert.Equal(2, run.Result);
+    }
+
     [Fact]
     public void Write_DatagramLargerThanUdpAllows_FailsWithMessageTooLong()
     {
