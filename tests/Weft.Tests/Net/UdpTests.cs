@@ -131,6 +131,13 @@ public sealed class UdpTests : NetTestBase
 
             // An empty datagram is a datagram (0 bytes, not an end of stream).
             Assert.Equal(new UdpReadResult(0, sender.LocalEndPoint, Truncated: false), await receiver.ReadFromAsync(buffer));
+
+            // An empty buffer consumes one datagram and says whether it had any bytes.
+            await sender.WriteToAsync(Encoding.ASCII.GetBytes("abc"), receiver.LocalEndPoint);
+            await sender.WriteToAsync(Encoding.ASCII.GetBytes("after"), receiver.LocalEndPoint);
+            Assert.Equal(new UdpReadResult(0, sender.LocalEndPoint, Truncated: true), await receiver.ReadFromAsync(Memory<byte>.Empty));
+            Assert.Equal(5, await receiver.ReadAsync(buffer));
+            Assert.Equal("after", Encoding.ASCII.GetString(buffer, 0, 5));
         });
     }
 
