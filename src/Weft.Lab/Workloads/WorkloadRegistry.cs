@@ -25,6 +25,7 @@ public static class WorkloadRegistry
         new ScopeWorkload(),
         new HttpWorkload(),
         new HttpIdleWorkload(),
+        new UdpWorkload(),
         new ActorsWorkload(),
     ];
 

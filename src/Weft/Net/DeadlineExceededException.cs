@@ -2,7 +2,7 @@ namespace Weft;
 
 /// <summary>
 /// A network operation failed because its deadline passed (Go's <c>os.ErrDeadlineExceeded</c>, "i/o timeout"). The
-/// connection stays usable: move the deadline (<see cref="TcpConn.SetReadDeadline"/>) and try again.
+/// connection stays usable: move the deadline (<see cref="NetConn.SetReadDeadline"/>) and try again.
 /// </summary>
 public sealed class DeadlineExceededException : TimeoutException
 {

@@ -6,7 +6,8 @@ using Weft.Scheduling;
 namespace Weft;
 
 /// <summary>
-/// Go's <c>net</c> package for TCP: <see cref="Listen(string, int)"/> and <see cref="DialAsync(string, TimeSpan?, CancellationToken)"/>.
+/// Go's <c>net</c> package for TCP — <see cref="Listen(string, int)"/> and <see cref="DialAsync(string, TimeSpan?, CancellationToken)"/> —
+/// and UDP — <see cref="ListenUdp(IPEndPoint)"/> and <see cref="DialUdp"/>.
 /// On Linux, sockets live on the runtime's epoll netpoller: a goroutine waiting for the network is parked
 /// (<c>IO wait</c>) and no thread blocks for it. Elsewhere the same API runs on .NET's async sockets.
 /// </summary>
@@ -41,14 +42,63 @@ public static class Net
     /// interface), <c>"localhost:8080"</c>.
     /// </summary>
     /// <exception cref="FormatException">The address is not <c>host:port</c>.</exception>
-    public static TcpListener Listen(string address, int backlog = DefaultBacklog)
+    public static TcpListener Listen(string address, int backlog = DefaultBacklog) =>
+        Listen(ListenEndPoint(address, "Net.Listen"), backlog);
+
+    /// <summary>A listen address in Go's form as an endpoint: an empty host is every interface (dual stack).</summary>
+    private static IPEndPoint ListenEndPoint(string address, string method)
     {
         var (host, port) = SplitHostPort(address, nameof(address));
         IPAddress ip = host.Length == 0 ? (Socket.OSSupportsIPv6 ? IPAddress.IPv6Any : IPAddress.Any)
             : host == "localhost" ? IPAddress.Loopback
             : IPAddress.TryParse(host, out var parsed) ? parsed
-            : throw new FormatException($"Net.Listen: \"{address}\": the host must be an IP address, \"localhost\" or empty.");
-        return Listen(new IPEndPoint(ip, port), backlog);
+            : throw new FormatException($"{method}: \"{address}\": the host must be an IP address, \"localhost\" or empty.");
+        return new IPEndPoint(ip, port);
+    }
+
+    /// <summary>
+    /// Opens an unconnected UDP socket bound to <paramref name="endpoint"/> (Go's <c>net.ListenUDP</c>; port 0 picks
+    /// a free port, see <see cref="UdpConn.LocalEndPoint"/>): it receives datagrams from anyone
+    /// (<see cref="UdpConn.ReadFromAsync"/>) and sends to any address (<see cref="UdpConn.WriteToAsync"/>).
+    /// <see cref="IPAddress.IPv6Any"/> receives both families (dual stack).
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="endpoint"/> is null.</exception>
+    /// <exception cref="SocketException">The address is in use or cannot be bound.</exception>
+    public static UdpConn ListenUdp(IPEndPoint endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        return OpenUdp(endpoint, null, "listen udp");
+    }
+
+    /// <summary>Opens an unconnected UDP socket on an address in Go's form (<c>"127.0.0.1:0"</c>, <c>"[::1]:5353"</c>, <c>":9000"</c>).</summary>
+    /// <exception cref="FormatException">The address is not <c>host:port</c>.</exception>
+    /// <exception cref="SocketException">The address is in use or cannot be bound.</exception>
+    public static UdpConn ListenUdp(string address) => ListenUdp(ListenEndPoint(address, "Net.ListenUdp"));
+
+    /// <summary>
+    /// Opens a UDP socket connected to <paramref name="remote"/> (Go's <c>net.DialUDP</c>), bound to
+    /// <paramref name="local"/> or to a free port: <see cref="UdpConn.WriteAsync"/> sends to the peer,
+    /// <see cref="UdpConn.ReadAsync"/> receives only the peer's datagrams, and an ICMP "port unreachable" for an
+    /// earlier datagram surfaces as <see cref="SocketError.ConnectionRefused"/> on the next operation. Nothing is sent
+    /// to connect, so this does not wait.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="remote"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="local"/> and <paramref name="remote"/> are of different families.</exception>
+    /// <exception cref="SocketException">The local address cannot be bound, or the remote one is unreachable.</exception>
+    public static UdpConn DialUdp(IPEndPoint remote, IPEndPoint? local = null)
+    {
+        ArgumentNullException.ThrowIfNull(remote);
+        if (local is not null && local.AddressFamily != remote.AddressFamily)
+            throw new ArgumentException($"Net.DialUdp: the local address {local} and the remote {remote} are of different families.", nameof(local));
+        return OpenUdp(local, remote, "dial udp");
+    }
+
+    private static UdpConn OpenUdp(IPEndPoint? local, IPEndPoint? remote, string op)
+    {
+        PacketBackend backend = UsesNetpoller
+            ? EpollUdpConn.Open(GoRuntime.CurrentOrDefault.Scheduler, local, remote, op)
+            : SocketUdpConn.Open(local, remote, op);
+        return new UdpConn(backend);
     }
 
     /// <summary>

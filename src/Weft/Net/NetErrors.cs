@@ -22,6 +22,8 @@ internal static class NetErrors
             Libc.ENOTCONN => SocketError.NotConnected,
             Libc.EMFILE or Libc.ENFILE => SocketError.TooManyOpenSockets,
             Libc.EINVAL => SocketError.InvalidArgument,
+            Libc.EMSGSIZE => SocketError.MessageSize,
+            Libc.EDESTADDRREQ => SocketError.DestinationAddressRequired,
             _ => SocketError.SocketError,
         };
         return new SocketException((int)code, $"{op}{(where is null ? "" : " " + where)}: {Libc.ErrorText(errno)}");

@@ -1,6 +1,5 @@
 using System.Net;
 using Weft.Netpoll;
-using Weft.Scheduling;
 
 namespace Weft;
 
@@ -9,18 +8,10 @@ namespace Weft;
 /// or two un-awaited calls); each direction takes one operation at a time. A goroutine waiting for data or for room
 /// to write is parked in <c>IO wait</c>; no thread blocks for it.
 /// </summary>
-/// <remarks>
-/// Deadlines follow Go: once a deadline passes, the pending operation and every later one of that direction fail
-/// with <see cref="DeadlineExceededException"/> until the deadline is moved; moving it later while an operation
-/// waits extends that operation. <c>default(DateTime)</c> means no deadline.
-/// </remarks>
-public sealed class TcpConn : IDisposable, IAsyncDisposable, INetDescribed
+/// <remarks>Deadlines, <c>Close</c> and <c>Dispose</c> are <see cref="NetConn"/>'s (Go's semantics).</remarks>
+public sealed class TcpConn : NetConn
 {
     private readonly ConnBackend _backend;
-    private DateTime? _readDeadline, _writeDeadline;
-
-    /// <summary>Deadlines set by the TimeSpan API, in Clock nanoseconds (0: none), for error messages.</summary>
-    private long _readWhen, _writeWhen;
 
     internal TcpConn(ConnBackend backend)
     {
@@ -60,74 +51,10 @@ public sealed class TcpConn : IDisposable, IAsyncDisposable, INetDescribed
     /// <exception cref="ObjectDisposedException">The connection is closed.</exception>
     public void CloseWrite() => _backend.CloseWrite(this);
 
-    /// <summary>Closes the connection; pending operations fail with <see cref="ObjectDisposedException"/>. Idempotent.</summary>
-    public void Close() => _backend.Close();
+    /// <inheritdoc />
+    public override void Close() => _backend.Close();
 
-    /// <summary>Same as <see cref="Close"/>.</summary>
-    public void Dispose() => Close();
-
-    /// <summary>Same as <see cref="Close"/>.</summary>
-    public ValueTask DisposeAsync()
-    {
-        Close();
-        return default;
-    }
-
-    /// <summary>Sets the read and write deadlines (see the remarks on the type).</summary>
-    public void SetDeadline(DateTime deadline)
-    {
-        _readDeadline = _writeDeadline = ToUtcOrNull(deadline);
-        _readWhen = _writeWhen = 0;
-        _backend.SetDeadline(ToClock(deadline), read: true, write: true);
-    }
-
-    /// <summary>Sets the read deadline (see the remarks on the type).</summary>
-    public void SetReadDeadline(DateTime deadline)
-    {
-        _readDeadline = ToUtcOrNull(deadline);
-        _readWhen = 0;
-        _backend.SetDeadline(ToClock(deadline), read: true, write: false);
-    }
-
-    /// <summary>Sets the write deadline (see the remarks on the type).</summary>
-    public void SetWriteDeadline(DateTime deadline)
-    {
-        _writeDeadline = ToUtcOrNull(deadline);
-        _writeWhen = 0;
-        _backend.SetDeadline(ToClock(deadline), read: false, write: true);
-    }
-
-    /// <summary>
-    /// Sets the read and write deadlines <paramref name="fromNow"/> from now, on the runtime's monotonic clock
-    /// (cheaper than a wall-clock deadline, and immune to clock changes). <see cref="TimeSpan.Zero"/> or less means
-    /// "already passed"; <see cref="Timeout.InfiniteTimeSpan"/> clears the deadlines.
-    /// </summary>
-    public void SetDeadlineAfter(TimeSpan fromNow) => SetRelative(fromNow, read: true, write: true);
-
-    /// <summary>Sets the read deadline <paramref name="fromNow"/> from now (see <see cref="SetDeadlineAfter(TimeSpan)"/>).</summary>
-    public void SetReadDeadlineAfter(TimeSpan fromNow) => SetRelative(fromNow, read: true, write: false);
-
-    /// <summary>Sets the write deadline <paramref name="fromNow"/> from now (see <see cref="SetDeadlineAfter(TimeSpan)"/>).</summary>
-    public void SetWriteDeadlineAfter(TimeSpan fromNow) => SetRelative(fromNow, read: false, write: true);
-
-    private void SetRelative(TimeSpan fromNow, bool read, bool write)
-    {
-        long when = 0;
-        if (fromNow != Timeout.InfiniteTimeSpan)
-        {
-            long now = Clock.Now;
-            when = fromNow <= TimeSpan.Zero ? Math.Max(1, now - 1) : now + Math.Min(Clock.ToNanoseconds(fromNow), long.MaxValue - now);
-        }
-
-        // No wall-clock read here (a hot path): error messages convert the monotonic deadline when they need it.
-        if (read) (_readDeadline, _readWhen) = (null, when);
-        if (write) (_writeDeadline, _writeWhen) = (null, when);
-        _backend.SetDeadline(when, read, write);
-    }
-
-    /// <summary>A deadline for messages: as set by the DateTime API, else converted from the monotonic one.</summary>
-    private static DateTime? WallOf(DateTime? wall, long when) =>
-        wall ?? (when == 0 ? null : DateTime.UtcNow + TimeSpan.FromTicks((when - Clock.Now) / 100));
+    private protected override void ApplyDeadline(long when, bool read, bool write) => _backend.SetDeadline(when, read, write);
 
     /// <summary>
     /// A <see cref="Stream"/> over the connection, for SslStream, StreamReader, PipeReader and friends. Disposing
@@ -135,27 +62,8 @@ public sealed class TcpConn : IDisposable, IAsyncDisposable, INetDescribed
     /// </summary>
     public Stream AsStream(bool ownsConnection = true) => new NetStream(this, ownsConnection);
 
-    string INetDescribed.Describe() => Describe();
-
-    internal string Describe() => $"tcp {LocalEndPoint}->{RemoteEndPoint}";
-
-    DateTime? INetDescribed.DeadlineOf(IoMode mode) =>
-        mode == IoMode.Read ? WallOf(_readDeadline, _readWhen) : WallOf(_writeDeadline, _writeWhen);
+    internal override string Describe() => $"tcp {LocalEndPoint}->{RemoteEndPoint}";
 
     /// <inheritdoc />
     public override string ToString() => $"TcpConn({LocalEndPoint}->{RemoteEndPoint})";
-
-    /// <summary>A wall-clock deadline on the runtime's monotonic clock: 0 for none, otherwise at least 1.</summary>
-    internal static long ToClock(DateTime deadline)
-    {
-        if (deadline == default) return 0;
-        var remaining = ToUtcOrNull(deadline)!.Value - DateTime.UtcNow;
-        long now = Clock.Now;
-        if (remaining <= TimeSpan.Zero) return Math.Max(1, now - 1);
-        long ns = Clock.ToNanoseconds(remaining);
-        return ns > long.MaxValue - now ? long.MaxValue : now + ns;
-    }
-
-    internal static DateTime? ToUtcOrNull(DateTime deadline) =>
-        deadline == default ? null : deadline.Kind == DateTimeKind.Utc ? deadline : deadline.ToUniversalTime();
 }

@@ -37,8 +37,8 @@ public sealed class TcpListener : IDisposable, INetDescribed
     /// </summary>
     public void SetDeadline(DateTime deadline)
     {
-        _deadline = TcpConn.ToUtcOrNull(deadline);
-        _backend.SetDeadline(TcpConn.ToClock(deadline));
+        _deadline = ConnDeadlines.ToUtcOrNull(deadline);
+        _backend.SetDeadline(ConnDeadlines.ToClock(deadline));
     }
 
     /// <summary>Stops listening; a pending accept fails as closed. Idempotent.</summary>

@@ -15,7 +15,7 @@ public sealed class ConnTests : NetTestBase
     }
 
     /// <summary>Waits (hang guard only) until the runtime's dump shows a goroutine parked in IO wait.</summary>
-    private static async GoTask WaitForIoWaitAsync(GoRuntime runtime, int count = 1)
+    internal static async GoTask WaitForIoWaitAsync(GoRuntime runtime, int count = 1)
     {
         var guard = DateTime.UtcNow + TestRuntime.HangGuard;
         while (CountIoWaits(runtime.Dump()) < count)

@@ -21,32 +21,52 @@ public sealed class NetpollSchedulingTests : NetTestBase
             using var listener = Weft.Net.Listen(Loopback);
             await peer.ConnectAsync(listener.LocalEndPoint);
             using var conn = await listener.AcceptAsync();
-            int done = 0;
-            var hogs = new List<GoTask>();
-            for (int i = 0; i < procs * 2; i++)
-                hogs.Add(Go.Spawn(async () =>
-                {
-                    while (Volatile.Read(ref done) == 0) await Go.Yield();
-                }));
-
-            var reader = Go.Spawn(async () =>
-            {
-                var buffer = new byte[8];
-                int n = await conn.ReadAsync(buffer);
-                Volatile.Write(ref done, 1);
-                return n;
-            });
-
-            // Written from a plain .NET thread while the hogs run.
-            _ = Task.Run(async () =>
-            {
-                while (ConnTests.CountIoWaits(rt.Runtime.Dump()) == 0) await Task.Delay(1);
-                await peer.SendAsync(new byte[] { 1, 2, 3 });
-            });
-
-            Assert.Equal(3, await reader);
-            foreach (var h in hogs) await h;
+            int n = await ReadWhileEveryPIsBusyAsync(rt.Runtime, procs, () => conn.ReadAsync(new byte[8]), () => peer.SendAsync(new byte[] { 1, 2, 3 }));
+            Assert.Equal(3, n);
         });
+    }
+
+    /// <summary>
+    /// Runs <paramref name="read"/> in a goroutine beside 2 × <paramref name="procs"/> goroutines that yield in a loop
+    /// until it returns; <paramref name="send"/> runs on a plain .NET thread once the reader is parked on the network.
+    /// </summary>
+    internal static async GoTask<int> ReadWhileEveryPIsBusyAsync(GoRuntime runtime, int procs, Func<GoTask<int>> read, Func<Task> send)
+    {
+        int done = 0;
+        var hogs = new List<GoTask>();
+        for (int i = 0; i < procs * 2; i++)
+            hogs.Add(Go.Spawn(async () =>
+            {
+                while (Volatile.Read(ref done) == 0) await Go.Yield();
+            }));
+
+        var reader = Go.Spawn(async () =>
+        {
+            int n = await read();
+            Volatile.Write(ref done, 1);
+            return n;
+        });
+
+        _ = Task.Run(async () =>
+        {
+            while (ConnTests.CountIoWaits(runtime.Dump()) == 0) await Task.Delay(1);
+            await send();
+        });
+
+        int result = await reader;
+        foreach (var h in hogs) await h;
+        return result;
+    }
+
+    /// <summary>
+    /// Waits until a goroutine of <paramref name="rt"/> is parked on the network, then several deadlock-grace periods,
+    /// and asserts that <paramref name="run"/> (whose goroutines are all parked) was not ended as a deadlock.
+    /// </summary>
+    internal static void AssertNoDeadlockWhileWaitingOnTheNetwork(TestRuntime rt, Task run)
+    {
+        while (ConnTests.CountIoWaits(rt.Runtime.Dump()) == 0) Thread.Sleep(1);
+        Thread.Sleep(5 * (int)Weft.Scheduling.Scheduler.DeadlockGrace.TotalMilliseconds);
+        Assert.False(run.IsCompleted, run.IsFaulted ? run.Exception!.InnerException!.Message : "finished early");
     }
 
     /// <summary>A goroutine waiting on a socket may be woken by the network: that is no deadlock (as in Go).</summary>
@@ -68,9 +88,7 @@ public sealed class NetpollSchedulingTests : NetTestBase
         peer.Connect(endpoint.Task.Result);
 
         // Everything is parked; the only goroutine waits for the network. Give the detector several grace periods.
-        while (ConnTests.CountIoWaits(rt.Runtime.Dump()) == 0) Thread.Sleep(1);
-        Thread.Sleep(5 * (int)Weft.Scheduling.Scheduler.DeadlockGrace.TotalMilliseconds);
-        Assert.False(run.IsCompleted, run.IsFaulted ? run.Exception!.InnerException!.Message : "finished early");
+        AssertNoDeadlockWhileWaitingOnTheNetwork(rt, run);
         peer.Send(new byte[] { 1, 2 });
         TestRuntime.WaitWithHangGuard(run);
         Assert.Equal(2, run.Result);

@@ -7,11 +7,11 @@ namespace Weft.Netpoll;
 /// <summary>Creates listening and connected sockets on the netpoller (Go's <c>net.sysSocket</c>, <c>listen</c>, <c>connect</c>).</summary>
 internal static class EpollSockets
 {
-    /// <summary>A non-blocking, close-on-exec TCP socket, owned by a handle.</summary>
-    private static FdHandle NewSocket(AddressFamily family)
+    /// <summary>A non-blocking, close-on-exec socket (TCP unless <paramref name="type"/> says otherwise), owned by a handle.</summary>
+    internal static FdHandle NewSocket(AddressFamily family, int type = Libc.SOCK_STREAM)
     {
         int domain = family == AddressFamily.InterNetworkV6 ? Libc.AF_INET6 : Libc.AF_INET;
-        int fd = Libc.socket(domain, Libc.SOCK_STREAM | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, 0);
+        int fd = Libc.socket(domain, type | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, 0);
         if (fd < 0) throw NetErrors.Syscall("socket", Libc.Errno);
         return new FdHandle(fd);
     }
@@ -91,7 +91,7 @@ internal static class EpollSockets
         }
     }
 
-    private static unsafe int Connect(int fd, IPEndPoint remote)
+    internal static unsafe int Connect(int fd, IPEndPoint remote)
     {
         byte* addr = stackalloc byte[SockAddr.MaxSize];
         int len = SockAddr.Write(remote, addr);

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace Weft.Netpoll;
@@ -20,6 +21,24 @@ internal sealed class FdHandle : SafeHandleMinusOneIsInvalid
 
     /// <summary>The raw descriptor. Valid while the caller holds a reference or owns the handle.</summary>
     internal int Fd => (int)handle;
+
+    /// <summary>
+    /// Takes a reference for one system call (release it with <see cref="SafeHandle.DangerousRelease"/>); false once
+    /// the handle is closed, when the caller reports EBADF as the call itself would.
+    /// </summary>
+    internal bool TryAddRef()
+    {
+        bool added = false;
+        try
+        {
+            DangerousAddRef(ref added);
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        return added;
+    }
 
     /// <summary>Descriptors opened through this type and not yet closed (diagnostics and tests).</summary>
     internal static int OpenCount => Volatile.Read(ref s_open);

@@ -13,6 +13,9 @@ internal static unsafe class Libc
         EADDRINUSE = 98, EADDRNOTAVAIL = 99, ENETUNREACH = 101, ECONNABORTED = 103, ECONNRESET = 104, ENOTCONN = 107,
         ETIMEDOUT = 110, ECONNREFUSED = 111, EHOSTUNREACH = 113, EALREADY = 114, EINPROGRESS = 115;
 
+    // errno values of datagram sockets.
+    internal const int EDESTADDRREQ = 89, EMSGSIZE = 90;
+
     // socket(2), setsockopt(2), send(2), shutdown(2).
     internal const int AF_INET = 2, AF_INET6 = 10;
     internal const int SOCK_STREAM = 1, SOCK_NONBLOCK = 0x800, SOCK_CLOEXEC = 0x80000;
@@ -20,6 +23,9 @@ internal static unsafe class Libc
     internal const int IPPROTO_TCP = 6, TCP_NODELAY = 1, IPPROTO_IPV6 = 41, IPV6_V6ONLY = 26;
     internal const int MSG_NOSIGNAL = 0x4000;
     internal const int SHUT_WR = 1;
+
+    // Datagram sockets: the type, Go's default SO_BROADCAST, and recvfrom's "return the datagram's real length".
+    internal const int SOCK_DGRAM = 2, SO_BROADCAST = 6, MSG_TRUNC = 0x20;
 
     // epoll(7), eventfd(2).
     internal const int EPOLL_CLOEXEC = 0x80000, EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2;
@@ -60,6 +66,8 @@ internal static unsafe class Libc
     [DllImport("libc", SetLastError = true)] internal static extern int connect(int fd, byte* addr, int len);
     [DllImport("libc", SetLastError = true)] internal static extern nint recv(int fd, byte* buf, nint len, int flags);
     [DllImport("libc", SetLastError = true)] internal static extern nint send(int fd, byte* buf, nint len, int flags);
+    [DllImport("libc", SetLastError = true)] internal static extern nint recvfrom(int fd, byte* buf, nint len, int flags, byte* addr, int* addrLen);
+    [DllImport("libc", SetLastError = true)] internal static extern nint sendto(int fd, byte* buf, nint len, int flags, byte* addr, int addrLen);
     [DllImport("libc", SetLastError = true)] internal static extern nint read(int fd, byte* buf, nint len);
     [DllImport("libc", SetLastError = true)] internal static extern nint write(int fd, byte* buf, nint len);
     [DllImport("libc", SetLastError = true)] internal static extern int shutdown(int fd, int how);
