@@ -65,6 +65,7 @@ public static class Trace
         if (Tracer.Exchange(session, null) is not null)
         {
             session.Close();
+            session.Release();
             throw new InvalidOperationException("Trace.Start: a trace is already being recorded; call Trace.Stop first.");
         }
     }
@@ -82,6 +83,7 @@ public static class Trace
         }
         finally
         {
+            session.Release();
             if (session.OwnsOutput) session.Output.Dispose();
             else session.Output.Flush();
         }

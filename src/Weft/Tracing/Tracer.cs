@@ -135,23 +135,35 @@ internal static class Tracer
 
     // ---- slow paths ---------------------------------------------------------------------------------------
 
-    /// <summary>The calling thread's buffer for <paramref name="session"/>.</summary>
-    private static TraceBuffer BufferFor(TraceSession session)
+    /// <summary>The calling thread's buffer, joined to <paramref name="session"/> on its first event there.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static TraceBuffer Attach(TraceSession session)
     {
         var b = t_buffer ??= new TraceBuffer();
-        if (b.Session != session) session.Register(b);
+        session.Register(b);
         return b;
     }
 
     /// <summary>The session, the runtime's index in it and the thread's buffer; false when nothing is to be recorded.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Recording(GoRuntime runtime, out TraceBuffer buffer, out int r)
     {
         buffer = null!;
         r = -1;
         if (Volatile.Read(ref s_session) is not { } session) return false;
-        r = session.RuntimeIndex(runtime);
-        if (r < 0) return false;
-        buffer = BufferFor(session);
+        var b = t_buffer;
+        if (b is null || b.Session != session) b = Attach(session);
+        if (b.LastRuntime != runtime)
+        {
+            // An M records for its own runtime only: the lookup runs once per thread and session.
+            int index = session.RuntimeIndex(runtime);
+            if (index < 0) return false;
+            b.LastRuntime = runtime;
+            b.LastRuntimeIndex = index;
+        }
+
+        buffer = b;
+        r = b.LastRuntimeIndex;
         return true;
     }
 
