@@ -40,8 +40,19 @@ internal sealed unsafe class TraceBuffer
 
     internal ushort OpenTrackId;
 
+    /// <summary>Create and unblock instants inside a step take <see cref="LastTs"/> (<see cref="Trace.PreciseInstants"/> off).</summary>
+    internal bool CoarseInstants;
+
+    /// <summary>The timestamp of the last event added.</summary>
+    internal long LastTs;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal void Add(TraceEventKind kind, byte track, int trackId, long g, int arg)
+    internal void Add(TraceEventKind kind, byte track, int trackId, long g, int arg) =>
+        AddAt(LastTs = TraceClock.Read(Tsc), kind, track, trackId, g, arg);
+
+    /// <summary>Adds an event at a time already read (the same thread's last one, so the buffer stays ordered).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void AddAt(long ts, TraceEventKind kind, byte track, int trackId, long g, int arg)
     {
         int i = Count;
         if ((uint)i >= TraceSpill.ChunkEvents)
@@ -51,7 +62,7 @@ internal sealed unsafe class TraceBuffer
         }
 
         var e = Chunk + i;
-        e->Ts = TraceClock.Read(Tsc);
+        e->Ts = ts;
         e->G = g;
         e->Arg = arg;
         e->TrackId = (ushort)trackId;
@@ -74,6 +85,7 @@ internal sealed unsafe class TraceBuffer
     {
         Session = session;
         Tsc = session.Tsc;
+        CoarseInstants = session.CoarseInstants;
         Chunk = session.Spill.Rent();
         Count = 0;
         OpenDepth = 0;

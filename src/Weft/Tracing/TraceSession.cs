@@ -27,6 +27,7 @@ internal sealed class TraceSession
         OwnsOutput = ownsOutput;
         Only = only;
         Tsc = TraceClock.IsTsc;
+        CoarseInstants = !Trace.PreciseInstants;
         (_startTicks, _startStopwatch) = Tsc ? TraceClock.Pair() : (Stopwatch.GetTimestamp(), 0);
         if (!Tsc) _startStopwatch = _startTicks;
         StartUtc = DateTime.UtcNow;
@@ -59,6 +60,9 @@ internal sealed class TraceSession
 
     /// <summary>Events carry TSC ticks (<see cref="TraceClock"/>) rather than Stopwatch ticks; fixed for the session.</summary>
     internal bool Tsc { get; }
+
+    /// <summary><see cref="Trace.PreciseInstants"/> was off as the session started.</summary>
+    internal bool CoarseInstants { get; }
 
     private readonly long _startTicks;
     private long _startStopwatch;

@@ -25,6 +25,9 @@ internal static class Tracer
     private static TraceSession? s_session;
     private static bool s_eventSource;
 
+    /// <summary>The event source listens or the block profiler records: the step hooks have more to do than the trace.</summary>
+    private static bool s_extras;
+
     [ThreadStatic] private static TraceBuffer? t_buffer;
 
     internal static TraceSession? Session => Volatile.Read(ref s_session);
@@ -48,6 +51,7 @@ internal static class Tracer
     {
         // The event source calls in from its constructor, before WeftEventSource.Log is assigned.
         s_eventSource = (source ?? WeftEventSource.Log)?.IsEnabled() == true;
+        s_extras = s_eventSource || Diagnostics.BlockProfiler.Enabled;
         Enabled = Volatile.Read(ref s_session) is not null || s_eventSource || Diagnostics.BlockProfiler.Enabled;
     }
 
@@ -167,26 +171,57 @@ internal static class Tracer
         return true;
     }
 
+    /// <summary>
+    /// <see cref="Recording"/> for the hooks that run on <paramref name="m"/>'s own thread: the M keeps the thread's
+    /// buffer, so the hot step hooks skip the thread-static lookup.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool RecordingOn(M m, GoRuntime runtime, out TraceBuffer buffer, out int r)
+    {
+        var b = m.TraceBuffer;
+        var session = Volatile.Read(ref s_session);
+        if (b is not null && session is not null && b.Session == session && b.LastRuntime == runtime)
+        {
+            buffer = b;
+            r = b.LastRuntimeIndex;
+            return true;
+        }
+
+        if (!Recording(runtime, out buffer, out r)) return false;
+        m.TraceBuffer = buffer;
+        return true;
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void OnGoStart(M m, G g)
     {
-        if (s_eventSource) WeftEventSource.Log.GoStart(g.Id, m.P?.Id ?? -1);
-        if (Diagnostics.BlockProfiler.Enabled) Diagnostics.BlockProfiler.OnStart(g);
-        if (!Recording(g.Runtime, out var b, out int r)) return;
+        if (s_extras) StartExtras(m, g);
+        if (!RecordingOn(m, g.Runtime, out var b, out int r)) return;
         if (b.OpenDepth == 0) SetOpenTrack(b, m, r);
         b.PushOpen(g.Id);
         b.Add(TraceEventKind.GoStart, b.OpenTrack, b.OpenTrackId, g.Id, m.Id);
     }
 
+    private static void StartExtras(M m, G g)
+    {
+        if (s_eventSource) WeftEventSource.Log.GoStart(g.Id, m.P?.Id ?? -1);
+        if (Diagnostics.BlockProfiler.Enabled) Diagnostics.BlockProfiler.OnStart(g);
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void OnGoStop(M m, G g, int reason)
     {
-        if (s_eventSource) WeftEventSource.Log.GoStop(g.Id, m.P?.Id ?? -1, ReasonText(reason));
-        if (Diagnostics.BlockProfiler.Enabled) Diagnostics.BlockProfiler.OnStop(g, reason);
-        if (!Recording(g.Runtime, out var b, out int r)) return;
+        if (s_extras) StopExtras(m, g, reason);
+        if (!RecordingOn(m, g.Runtime, out var b, out int r)) return;
         if (b.OpenDepth == 0) SetOpenTrack(b, m, r); // the step began before the trace did
         b.Add(TraceEventKind.GoStop, b.OpenTrack, b.OpenTrackId, g.Id, reason);
         b.PopOpen();
+    }
+
+    private static void StopExtras(M m, G g, int reason)
+    {
+        if (s_eventSource) WeftEventSource.Log.GoStop(g.Id, m.P?.Id ?? -1, ReasonText(reason));
+        if (Diagnostics.BlockProfiler.Enabled) Diagnostics.BlockProfiler.OnStop(g, reason);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -279,7 +314,10 @@ internal static class Tracer
     {
         if (b.OpenDepth > 0)
         {
-            b.Add(kind, b.OpenTrack, b.OpenTrackId, g, arg);
+            // Inside a step the last event's time is a lower bound of now: a flow drawn from there still begins
+            // before the goroutine it readies can start.
+            if (b.CoarseInstants) b.AddAt(b.LastTs, kind, b.OpenTrack, b.OpenTrackId, g, arg);
+            else b.Add(kind, b.OpenTrack, b.OpenTrackId, g, arg);
             return;
         }
 
