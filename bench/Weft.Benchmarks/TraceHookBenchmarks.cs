@@ -12,7 +12,7 @@ namespace Weft.Benchmarks;
 /// </summary>
 /// <remarks>A trace runs per iteration (started and stopped outside the timed part), so a run never piles up an
 /// hour's events for one <see cref="Trace.Stop"/> to write.</remarks>
-[InvocationCount(64)]
+[InvocationCount(256)]
 public class TraceHookBenchmarks
 {
     private const int Steps = 10_000;
