@@ -88,11 +88,17 @@ internal sealed unsafe class TraceSpill
     {
         lock (_lock)
         {
-            if (_file is null) _kept.Add(((nint)chunk, count));
-            else _full.Enqueue(((nint)chunk, count));
+            // Without a file, or from a hook that raced the stop, the chunk just stays in memory.
+            if (_file is null || _stopping)
+            {
+                _kept.Add(((nint)chunk, count));
+                return;
+            }
+
+            _full.Enqueue(((nint)chunk, count));
         }
 
-        if (_file is not null) _wake.Set();
+        _wake.Set(); // never disposed: a hook racing the stop may still get here
     }
 
     private void WriteLoop()
@@ -189,7 +195,6 @@ internal sealed unsafe class TraceSpill
             _kept.Clear();
         }
 
-        _wake.Dispose();
     }
 }
 
