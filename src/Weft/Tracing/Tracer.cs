@@ -173,7 +173,8 @@ internal static class Tracer
 
     /// <summary>
     /// <see cref="Recording"/> for the hooks that run on <paramref name="m"/>'s own thread: the M keeps the thread's
-    /// buffer, so the hot step hooks skip the thread-static lookup.
+    /// buffer, so the hot step hooks skip the thread-static lookup (a call into the runtime's TLS helper here: the
+    /// step hooks cost 35 ns per start+unblock+stop this way, 60–77 ns through the thread static).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool RecordingOn(M m, GoRuntime runtime, out TraceBuffer buffer, out int r)
@@ -188,7 +189,8 @@ internal static class Tracer
         }
 
         if (!Recording(runtime, out buffer, out r)) return false;
-        m.TraceBuffer = buffer;
+        // Weft.Testing's simulation runs its Ms' steps on whichever thread it drives: their buffer stays per thread.
+        if (m.Scheduler.Sim is null) m.TraceBuffer = buffer;
         return true;
     }
 
