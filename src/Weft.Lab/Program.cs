@@ -139,15 +139,18 @@ public static class Program
 
         var traceWorkload = new Argument<string>("workload") { Description = $"one of: {workloadNames}" };
         var traceOut = new Option<string>("--out") { Description = "the Perfetto trace file to write", Required = true };
+        var tracePairs = new Option<int>("--pairs") { Description = "untraced and traced runs each, alternating (default 3)", DefaultValueFactory = _ => TraceCommand.Pairs };
+        var traceCoarse = new Option<bool>("--coarse-instants") { Description = "record with Trace.PreciseInstants off (creations and unblocks take their step's time)" };
         var traceCommand = new Command("trace", "record a Perfetto trace of a workload's weft model and print the tracing overhead measured in the same run")
         {
-            traceWorkload, traceOut, size, quick, json,
+            traceWorkload, traceOut, size, quick, json, traceCoarse, tracePairs,
         };
         traceCommand.SetAction(r => Guard(() =>
         {
             var sizes = WorkloadRegistry.ParseSizes(r.GetValue(size));
             long? n = sizes.TryGetValue("*", out var s) ? s : null;
-            return TraceCommand.Execute(r.GetValue(traceWorkload)!, r.GetValue(traceOut)!, n, r.GetValue(quick), r.GetValue(json), Console.Out, Console.Error);
+            return TraceCommand.Execute(r.GetValue(traceWorkload)!, r.GetValue(traceOut)!, n, r.GetValue(quick), r.GetValue(json), Console.Out, Console.Error,
+                coarseInstants: r.GetValue(traceCoarse), pairs: r.GetValue(tracePairs));
         }));
 
         var topWorkload = new Argument<string?>("workload") { Description = $"the workload to run (default {TopCommand.DefaultWorkload}): {workloadNames}", Arity = ArgumentArity.ZeroOrOne };

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Spectre.Console;
+using Weft.Lab.Measurement;
 using Spectre.Console.Rendering;
 using Weft.Diagnostics;
 using Weft.Lab.Workloads;
@@ -34,6 +35,9 @@ public static class TopCommand
         Console.CancelKeyPress += onCancel;
         int runs = 0;
         string? failure = null;
+        var counters = new TopCounters();
+        Action<GoRuntime> onFinishing = rt => counters.Finished(rt, TopSnapshot.CountsOf(rt));
+        LabRuntime.Finishing += onFinishing;
         var runner = new Thread(() =>
         {
             while (!stop.IsCancellationRequested)
@@ -59,6 +63,13 @@ public static class TopCommand
                 {
                     var runtime = LiveRuntimes.Snapshot().LastOrDefault(r => r.Options.Name == "lab");
                     var now = runtime is null ? null : TopSnapshot.Take(runtime);
+                    if (runtime is not null && now is not null)
+                    {
+                        // Rates over every run, not just the one alive now (each run's runtime counts from zero).
+                        counters.Observe(runtime, new TopCounts(now.Steals, now.Handoffs, now.Preemptions, now.ChanOps));
+                        now = now.WithCounts(counters.Total());
+                    }
+
                     ctx.UpdateTarget(Render(workload.Name, now, previous, Volatile.Read(ref runs)));
                     ctx.Refresh();
                     if (now is not null) previous = now;
@@ -68,6 +79,7 @@ public static class TopCommand
         finally
         {
             Console.CancelKeyPress -= onCancel;
+            LabRuntime.Finishing -= onFinishing;
             runner.Join(TimeSpan.FromSeconds(30));
         }
 

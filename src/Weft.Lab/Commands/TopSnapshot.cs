@@ -51,20 +51,32 @@ public sealed record TopSnapshot(
             .OrderByDescending(x => x.Item2)
             .ToList();
 
+        var counts = CountsOf(runtime);
+        return new TopSnapshot(runtime.Options.Name ?? "runtime", procs, threads, goroutines,
+            counts.Steals, counts.Handoffs, counts.Preemptions, counts.ChanOps, System.Diagnostics.Stopwatch.GetTimestamp());
+    }
+
+    /// <summary>The runtime's own event counters (from zero at its start).</summary>
+    internal static TopCounts CountsOf(GoRuntime runtime)
+    {
+        var s = runtime.Scheduler;
         var sysmon = s.SysmonOrNull;
         var ops = ChanMetrics.Sum(s);
-        return new TopSnapshot(runtime.Options.Name ?? "runtime", procs, threads, goroutines,
+        return new TopCounts(
             Volatile.Read(ref s.StealCount),
             Volatile.Read(ref s.ImmediateHandoffs) + (sysmon?.SyscallRetakes ?? 0),
             sysmon?.Preemptions ?? 0,
-            ops.ChanSends + ops.ChanReceives + ops.Selects,
-            System.Diagnostics.Stopwatch.GetTimestamp());
+            ops.ChanSends + ops.ChanReceives + ops.Selects);
     }
+
+    /// <summary>This snapshot with its counters replaced by <paramref name="totals"/> (counts over every run so far).</summary>
+    public TopSnapshot WithCounts(TopCounts totals) =>
+        this with { Steals = totals.Steals, Handoffs = totals.Handoffs, Preemptions = totals.Preemptions, ChanOps = totals.ChanOps };
 
     /// <summary>Events per second between <paramref name="earlier"/> and this snapshot.</summary>
     public (double Steals, double Handoffs, double Preemptions, double ChanOps) RatesSince(TopSnapshot? earlier)
     {
-        if (earlier is null || earlier.Runtime != Runtime) return (0, 0, 0, 0);
+        if (earlier is null) return (0, 0, 0, 0);
         double seconds = (At - earlier.At) / (double)System.Diagnostics.Stopwatch.Frequency;
         if (seconds <= 0) return (0, 0, 0, 0);
         return (Math.Max(0, Steals - earlier.Steals) / seconds, Math.Max(0, Handoffs - earlier.Handoffs) / seconds,

@@ -12,12 +12,17 @@ namespace Weft.Lab.Commands;
 /// </summary>
 public static class TraceCommand
 {
-    /// <summary>Untraced and traced runs each; they alternate so drift on a shared machine hits both alike.</summary>
+    /// <summary>Untraced and traced runs each, unless <c>--pairs</c> says otherwise; they alternate so drift on a shared machine hits both alike.</summary>
     public const int Pairs = 3;
 
-    /// <summary>Runs the command. Returns the exit code.</summary>
-    public static int Execute(string workloadName, string output, long? size, bool quick, bool json, TextWriter stdout, TextWriter stderr)
+    /// <summary>
+    /// Runs the command (with <paramref name="coarseInstants"/>, recording with <see cref="Trace.PreciseInstants"/> off;
+    /// <paramref name="pairs"/> untraced and traced runs). Returns the exit code.
+    /// </summary>
+    public static int Execute(string workloadName, string output, long? size, bool quick, bool json, TextWriter stdout, TextWriter stderr,
+        bool coarseInstants = false, int pairs = Pairs)
     {
+        if (pairs < 1) throw new ArgumentException("trace: --pairs must be at least 1");
         var workload = WorkloadRegistry.Find(workloadName)
             ?? throw new ArgumentException($"trace: unknown workload '{workloadName}'; known: {string.Join(", ", WorkloadRegistry.All.Select(w => w.Name))}");
         if (!workload.Models.Contains(Models.Weft)) throw new ArgumentException($"trace: {workload.Name} has no weft model");
@@ -26,14 +31,30 @@ public static class TraceCommand
         var spec = workload.Figures[0];
 
         workload.Run(Models.Weft, n, warmup: true); // JIT and caches warm for both sides
+        bool preciseBefore = Trace.PreciseInstants;
+        Trace.PreciseInstants = !coarseInstants;
+        try
+        {
+            return Compare(workload, n, spec, output, json, pairs, stdout, stderr);
+        }
+        finally
+        {
+            Trace.PreciseInstants = preciseBefore;
+        }
+    }
+
+    private static int Compare(Workload workload, long n, FigureSpec spec, string output, bool json, int pairs, TextWriter stdout, TextWriter stderr)
+    {
         var off = new List<double>();
         var on = new List<double>();
         TraceSummary? summary = null;
-        for (int i = 0; i < Pairs; i++)
+        for (int i = 0; i < pairs; i++)
         {
             off.Add(Measure(workload, n, spec, stderr));
-            bool last = i == Pairs - 1;
-            Stream sink = last ? new FileStream(output, FileMode.Create, FileAccess.Write) : new MemoryStream();
+            bool last = i == pairs - 1;
+            // Earlier traced runs are written (the same work) to nowhere: a gigabyte kept in a MemoryStream would weigh on
+            // the GC of every run after it.
+            Stream sink = last ? new FileStream(output, FileMode.Create, FileAccess.Write) : Stream.Null;
             try
             {
                 Trace.Start(sink);
@@ -64,7 +85,7 @@ public static class TraceCommand
             var c = CultureInfo.InvariantCulture;
             stdout.WriteLine(string.Create(c, $"{workload.Name} ({spec.Name}, size {n:N0}): untraced {Format(off, c)} → median {offMedian:0.##}"));
             stdout.WriteLine(string.Create(c, $"{workload.Name} ({spec.Name}, size {n:N0}): traced   {Format(on, c)} → median {onMedian:0.##}"));
-            stdout.WriteLine(string.Create(c, $"tracing overhead: {overhead:+0.0;-0.0}%"));
+            stdout.WriteLine(string.Create(c, $"tracing overhead: {overhead:+0.0;-0.0}% (clock: {(Weft.Tracing.TraceClock.IsTsc ? "TSC" : "Stopwatch")}, {(Trace.PreciseInstants ? "precise" : "coarse")} instants)"));
             if (summary is not null)
             {
                 stdout.WriteLine(string.Create(c,

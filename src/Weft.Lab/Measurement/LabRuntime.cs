@@ -28,6 +28,9 @@ public sealed class LabRuntime : IDisposable
     /// <summary>The runtime.</summary>
     public GoRuntime Runtime { get; }
 
+    /// <summary>Raised as a run's runtime is about to shut down, its work done (<c>top</c> banks its counters).</summary>
+    public static event Action<GoRuntime>? Finishing;
+
     /// <summary>
     /// Creates a runtime, times <paramref name="body"/> on it, then shuts it down: creating and shutting down a
     /// dedicated runtime is set-up, not the work measured, as the process-wide ThreadPool's start is for tasks.
@@ -73,6 +76,7 @@ public sealed class LabRuntime : IDisposable
     /// </summary>
     public void Dispose()
     {
+        Finishing?.Invoke(Runtime);
         Runtime.ShutdownAsync().Wait(TimeSpan.FromSeconds(3));
     }
 }

@@ -71,6 +71,9 @@ internal sealed class M : IIdleLinked<M>
 
     internal FastRandom Random;
 
+    /// <summary>This thread's trace buffer, for the goroutine-step hooks (they run on the M's own thread). Owner only.</summary>
+    internal Tracing.TraceBuffer? TraceBuffer;
+
     /// <summary>Scratch list for due timers. Owner only.</summary>
     internal readonly List<RuntimeTimer> DueTimers = new();
 

@@ -27,7 +27,7 @@ internal static class PerfettoWriter
     private const uint SequenceId = 1;
     private const ulong ProcessUuid = 1;
 
-    internal static TraceSummary Write(TraceSession session, List<ArraySegment<TraceEvent>> sources, Stream output)
+    internal static TraceSummary Write(TraceSession session, List<EventRun> sources, Stream output)
     {
         var w = new ProtoWriter();
         long bytes = 0;
@@ -55,7 +55,7 @@ internal static class PerfettoWriter
         long events = 0, slices = 0, unmatched = 0, misnested = 0, closedAtStop = 0, lastNs = 0;
         foreach (var e in Merge(sources))
         {
-            long ns = Nanoseconds(e.Ts);
+            long ns = session.Clock.Nanoseconds(e.Ts);
             lastNs = Math.Max(lastNs, ns);
             ulong track = Uuid(e);
             Describe(track, e);
@@ -209,7 +209,7 @@ internal static class PerfettoWriter
     }
 
     /// <summary>Merges sources that are each ordered by time into one ordered stream (ties keep source order).</summary>
-    private static IEnumerable<TraceEvent> Merge(List<ArraySegment<TraceEvent>> sources)
+    private static IEnumerable<TraceEvent> Merge(List<EventRun> sources)
     {
         var heads = new int[sources.Count];
         var queue = new PriorityQueue<int, (long Ts, int Source)>();
@@ -223,9 +223,6 @@ internal static class PerfettoWriter
             if (e.Kind != 0) yield return e;
         }
     }
-
-    private static long Nanoseconds(long ticks) =>
-        Stopwatch.Frequency == 1_000_000_000 ? ticks : (long)(ticks * (1e9 / Stopwatch.Frequency));
 
     /// <summary>The track's id: runtime, kind and number packed (goroutine and task tracks by their ids).</summary>
     internal static ulong Uuid(in TraceEvent e)

@@ -22,6 +22,14 @@ public static class Trace
     /// <summary>How often the goroutine, run-queue and thread counters are sampled into the trace.</summary>
     public static TimeSpan CounterInterval { get; set; } = TimeSpan.FromMilliseconds(5);
 
+    /// <summary>
+    /// Whether each goroutine creation and unblock reads the clock (the default). When false, one made inside a
+    /// goroutine step is stamped with the time of the thread's previous event (usually the step's start), so the
+    /// instant and its flow arrow are drawn at the start of the step that made it, and channel-heavy code pays about a
+    /// third fewer clock reads (half in spawn-heavy code). Read when a trace starts.
+    /// </summary>
+    public static bool PreciseInstants { get; set; } = true;
+
     /// <summary>True while a trace is being recorded.</summary>
     public static bool IsRecording => Tracer.Session is not null;
 
@@ -65,6 +73,7 @@ public static class Trace
         if (Tracer.Exchange(session, null) is not null)
         {
             session.Close();
+            session.Release();
             throw new InvalidOperationException("Trace.Start: a trace is already being recorded; call Trace.Stop first.");
         }
     }
@@ -82,6 +91,7 @@ public static class Trace
         }
         finally
         {
+            session.Release();
             if (session.OwnsOutput) session.Output.Dispose();
             else session.Output.Flush();
         }

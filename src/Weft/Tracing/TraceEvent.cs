@@ -105,12 +105,12 @@ internal static class StopReason
 }
 
 /// <summary>
-/// One recorded event: 24 bytes, no references (a trace of a million goroutine steps costs the GC nothing to scan).
+/// One recorded event: 24 bytes, no references, laid out as written to the spill file.
 /// </summary>
-[StructLayout(LayoutKind.Auto)]
+[StructLayout(LayoutKind.Sequential)]
 internal struct TraceEvent
 {
-    /// <summary><see cref="System.Diagnostics.Stopwatch"/> ticks.</summary>
+    /// <summary>Ticks of the session's <see cref="TraceClock"/>.</summary>
     public long Ts;
 
     /// <summary>The goroutine (or task id, or counter value).</summary>

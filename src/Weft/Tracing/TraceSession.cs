@@ -12,7 +12,6 @@ internal sealed class TraceSession
 {
     private readonly object _lock = new();
     private readonly List<TraceBuffer> _buffers = new();
-    private readonly List<(TraceEvent[] Chunk, int Count)> _full = new();
     private readonly List<TraceEvent> _gcEvents = new();
     private readonly Dictionary<string, int> _stringIndex = new();
     private readonly List<string> _strings = new();
@@ -27,7 +26,10 @@ internal sealed class TraceSession
         Output = output;
         OwnsOutput = ownsOutput;
         Only = only;
-        StartTicks = Stopwatch.GetTimestamp();
+        Tsc = TraceClock.IsTsc;
+        CoarseInstants = !Trace.PreciseInstants;
+        (_startTicks, _startStopwatch) = Tsc ? TraceClock.Pair() : (Stopwatch.GetTimestamp(), 0);
+        if (!Tsc) _startStopwatch = _startTicks;
         StartUtc = DateTime.UtcNow;
         if (only is not null) RuntimeIndex(only);
         try
@@ -48,12 +50,25 @@ internal sealed class TraceSession
 
     internal Stream Output { get; }
 
+    /// <summary>Chunks for the buffers, and where full ones go.</summary>
+    internal TraceSpill Spill { get; } = new();
+
     internal bool OwnsOutput { get; }
 
     /// <summary>The one runtime recorded, or null for every runtime of the process.</summary>
     internal GoRuntime? Only { get; }
 
-    internal long StartTicks { get; }
+    /// <summary>Events carry TSC ticks (<see cref="TraceClock"/>) rather than Stopwatch ticks; fixed for the session.</summary>
+    internal bool Tsc { get; }
+
+    /// <summary><see cref="Trace.PreciseInstants"/> was off as the session started.</summary>
+    internal bool CoarseInstants { get; }
+
+    private readonly long _startTicks;
+    private long _startStopwatch;
+
+    /// <summary>Maps event ticks to nanoseconds; set by <see cref="Close"/>.</summary>
+    internal Calibration Clock { get; private set; }
 
     internal DateTime StartUtc { get; }
 
@@ -99,17 +114,11 @@ internal sealed class TraceSession
         lock (_lock) _buffers.Add(buffer);
     }
 
-    /// <summary>A buffer's chunk is full.</summary>
-    internal void TakeFull(TraceEvent[] chunk)
-    {
-        lock (_lock)
-            if (!_closed) _full.Add((chunk, chunk.Length));
-    }
-
     /// <summary>A GC began or ended (the listener's thread, with the runtime's own timestamp).</summary>
     internal void AddGc(TraceEventKind kind, DateTime utc, int generation)
     {
-        long ticks = StartTicks + (long)((utc - StartUtc).TotalSeconds * Stopwatch.Frequency);
+        // Stopwatch ticks for now: Close maps them to the session's clock once it is calibrated.
+        long ticks = _startStopwatch + (long)((utc - StartUtc).TotalSeconds * Stopwatch.Frequency);
         var e = new TraceEvent { Ts = ticks, Kind = kind, Arg = generation, Track = TraceEvent.PackTrack(TrackKind.Gc, 0) };
         lock (_lock)
             if (!_closed) _gcEvents.Add(e);
@@ -117,9 +126,9 @@ internal sealed class TraceSession
 
     /// <summary>
     /// Ends the recording (the hooks are already off) and returns every event, per source in recording order:
-    /// each list is ordered by time, since one thread (or the GC listener) wrote it.
+    /// each run is ordered by time, since one thread (or the GC listener) wrote it. The runs live until <see cref="Release"/>.
     /// </summary>
-    internal List<ArraySegment<TraceEvent>> Close()
+    internal unsafe List<EventRun> Close()
     {
         _stopSampler.Set();
         _sampler?.Join();
@@ -127,24 +136,54 @@ internal sealed class TraceSession
         // A hook that read the flag just before it was cleared may still be writing: give it a moment. An event
         // that misses the cut is dropped, never torn (Count is published after the event is written).
         Thread.Sleep(5);
+        Calibrate();
+        lock (_lock) _closed = true;
+
+        // Full chunks (each thread's in its order) first, then the chunks being filled: chunks carry no owner, so
+        // each is merged as a source of its own (each is time-ordered, which is all the merge needs).
+        var sources = Spill.Finish();
         lock (_lock)
         {
-            _closed = true;
-            var sources = new List<ArraySegment<TraceEvent>>();
             foreach (var buffer in _buffers)
+                sources.Add(new EventRun(buffer.Chunk, Math.Min(Volatile.Read(ref buffer.Count), TraceSpill.ChunkEvents)));
+
+            for (int i = 0; i < _gcEvents.Count; i++)
             {
-                var chunk = buffer.Chunk;
-                int n = Math.Min(Volatile.Read(ref buffer.Count), chunk.Length);
-                sources.Add(new ArraySegment<TraceEvent>(chunk, 0, n));
+                var gc = _gcEvents[i];
+                gc.Ts = Clock.Ticks((long)(gc.Ts * (1e9 / Stopwatch.Frequency)));
+                _gcEvents[i] = gc;
             }
 
-            // Each buffer's full chunks precede its current chunk; chunks carry no owner, so they are merged as
-            // sources of their own (each is time-ordered, which is all the merge needs).
-            foreach (var (chunk, count) in _full) sources.Add(new ArraySegment<TraceEvent>(chunk, 0, count));
             _gcEvents.Sort((a, b) => a.Ts.CompareTo(b.Ts));
-            sources.Add(new ArraySegment<TraceEvent>([.. _gcEvents]));
+            var gcRun = Spill.Allocate(_gcEvents.Count);
+            for (int i = 0; i < _gcEvents.Count; i++) gcRun[i] = _gcEvents[i];
+            sources.Add(new EventRun(gcRun, _gcEvents.Count));
             return sources;
         }
+    }
+
+    /// <summary>Frees the session's memory once the trace is written.</summary>
+    internal unsafe void Release()
+    {
+        List<nint> current;
+        lock (_lock) current = _buffers.Select(b => (nint)b.Chunk).ToList();
+        Spill.Release(current);
+    }
+
+    /// <summary>Reads both clocks again: the TSC's rate is what it was between the start and now (≥ 20 ms apart).</summary>
+    private void Calibrate()
+    {
+        if (!Tsc)
+        {
+            Clock = new Calibration(0, 1, 0, 1);
+            return;
+        }
+
+        long minimum = Stopwatch.Frequency / 50;
+        long left = _startStopwatch + minimum - Stopwatch.GetTimestamp();
+        if (left > 0) Thread.Sleep(TimeSpan.FromSeconds((double)left / Stopwatch.Frequency) + TimeSpan.FromMilliseconds(1));
+        var (ticks, stopwatch) = TraceClock.Pair();
+        Clock = new Calibration(_startTicks, ticks, _startStopwatch, stopwatch);
     }
 
     private void SampleLoop(TimeSpan every)

@@ -81,10 +81,32 @@ public sealed class TraceTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(4)]
-    public void Trace_OfChannelWork_IsWellFormed(int maxProcs)
+    [InlineData(1, false, true)]
+    [InlineData(2, false, true)]
+    [InlineData(4, false, true)]
+    [InlineData(2, true, true)]
+    [InlineData(2, false, false)]
+    [InlineData(4, false, false)]
+    public void Trace_OfChannelWork_IsWellFormed(int maxProcs, bool stopwatchClock, bool preciseInstants)
+    {
+        // Thousands of events per thread: chunks fill, go through the spill file and come back; with stopwatchClock the
+        // fallback clock (what runs off x64 Linux) records instead of the TSC; without preciseInstants creations and
+        // unblocks inside steps reuse the step's time, and their flows must still begin before the starts they lead to.
+        bool clockBefore = TraceClock.ForceStopwatch;
+        TraceClock.ForceStopwatch = clockBefore || stopwatchClock;
+        Trace.PreciseInstants = preciseInstants;
+        try
+        {
+            RecordChannelWork(maxProcs);
+        }
+        finally
+        {
+            TraceClock.ForceStopwatch = clockBefore;
+            Trace.PreciseInstants = true;
+        }
+    }
+
+    private static void RecordChannelWork(int maxProcs)
     {
         for (int round = 0; round < 3; round++)
         {

@@ -1,0 +1,3 @@
+module weft/gotrace
+
+go 1.19
