@@ -172,7 +172,7 @@ internal sealed class Sysmon
                 long asleepSince = Clock.Now;
                 if (_scheduler.LooksIdle()) _parker.Park(sleep);
                 _sleeping = false;
-                if (Clock.Now - asleepSince < ShortIdleNs && !_stopped && !_scheduler.IsShutdown)
+                if (Clock.Now - asleepSince < ShortIdleNs)
                 {
                     // A short idle spell (a server between bursts goes idle and busy again a hundred times a second):
                     // look at once — the M that woke us starts its step now, and this round records when — then go

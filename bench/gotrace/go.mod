@@ -1,3 +1,0 @@
-module weft/gotrace
-
-go 1.19
