@@ -12,9 +12,12 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"math"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"sort"
 	"strconv"
 	"strings"
@@ -27,10 +30,18 @@ import (
 // Usage: weftpeer <workload> <size> [<warm-up size> [<measured runs>]]. Like the Lab's own models it runs the
 // workload once at the warm-up size without reporting (none when 0), then the measured runs, each printing its
 // result lines; the Lab reports the median run.
+//
+// weftpeer trace <workload> <size> [<pairs> [<dir>]] is the anchor for Weft's tracing overhead (not run by the Lab):
+// Go's own runtime/trace on the same workload, untraced and traced runs alternating in one process after a warm-up,
+// the medians of the workload's first figure compared — the method of `weft-lab trace`.
 func main() {
 	if len(os.Args) < 3 {
 		fmt.Println("error usage: weftpeer <workload> <size> [<warm-up size> [<measured runs>]]")
 		os.Exit(2)
+	}
+	if os.Args[1] == "trace" {
+		traceOverhead()
+		return
 	}
 	w := os.Args[1]
 	n := argInt(2, -1)
@@ -86,8 +97,62 @@ func argInt(i int, def int64) int64 {
 	return v
 }
 
+// firstFigure is the first figure the current run reported (NaN until it reports one): what trace mode compares.
+var firstFigure = math.NaN()
+
 func result(w, fig string, v float64, unit string) {
+	if math.IsNaN(firstFigure) {
+		firstFigure = v
+	}
 	fmt.Printf("result %s %s %s %s\n", w, fig, strconv.FormatFloat(v, 'f', 3, 64), unit)
+}
+
+// traceOverhead: weftpeer trace <workload> <size> [<pairs> [<dir>]] (see the usage above).
+func traceOverhead() {
+	if len(os.Args) < 4 {
+		fmt.Println("error usage: weftpeer trace <workload> <size> [<pairs> [<dir>]]")
+		os.Exit(2)
+	}
+	w := os.Args[2]
+	n := argInt(3, -1)
+	pairs := argInt(4, 3)
+	dir := os.TempDir()
+	if len(os.Args) > 5 {
+		dir = os.Args[5]
+	}
+	bench, ok := workloads[w]
+	if !ok || n <= 0 || pairs <= 0 {
+		fmt.Printf("error bad arguments %q\n", os.Args[2:])
+		os.Exit(2)
+	}
+	measure := func() float64 {
+		firstFigure = math.NaN()
+		bench(n, true)
+		return firstFigure
+	}
+	bench(n, false) // warm-up
+	path := filepath.Join(dir, "weftpeer-"+w+".trace")
+	var off, on []float64
+	var size int64
+	for i := int64(0); i < pairs; i++ {
+		off = append(off, measure())
+		f, err := os.Create(path)
+		if err != nil {
+			panic(err)
+		}
+		if err := trace.Start(f); err != nil {
+			panic(err)
+		}
+		on = append(on, measure())
+		trace.Stop()
+		if st, err := f.Stat(); err == nil {
+			size = st.Size()
+		}
+		f.Close()
+	}
+	mOff, mOn := median(off), median(on)
+	fmt.Printf("trace %s: untraced %.1f %v, traced %.1f %v -> overhead %+.1f%%, %s %.1f MB\n",
+		w, mOff, off, mOn, on, (mOn/mOff-1)*100, path, float64(size)/1e6)
 }
 
 func check(w, name string, v int64) { fmt.Printf("check %s %s %d\n", w, name, v) }
@@ -595,4 +660,14 @@ func contextTree(n int, report bool) {
 		result("context", "ms", float64(el.Nanoseconds())/1e6, "ms")
 		check("context", "observed", observed)
 	}
+}
+
+// median of v (v is not changed).
+func median(v []float64) float64 {
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
